@@ -1,0 +1,45 @@
+"""The `pygenerel` command: a click group whose subcommands load on demand.
+
+Lazy loading keeps `annotate`, `similarity`, `neighbors` and `info` free of torch: only the module
+behind the chosen subcommand is imported.
+"""
+import importlib
+
+import click
+
+COMMANDS = {
+    "corpus": ("pygenerel.corpus.cli:corpus", "Build the training corpus from raw sources."),
+    "train": ("pygenerel.train.cli:train", "Train a GENEREL model."),
+    "evaluate": ("pygenerel.evaluate.cli:evaluate", "Evaluate a model and the baselines."),
+    "export": ("pygenerel.export.cli:export", "Export a trained model to an ONNX bundle."),
+    "annotate": ("pygenerel.annotate.cli:annotate", "Annotate a GWAS table with relatedness."),
+    "similarity": ("pygenerel.runtime.cli:similarity", "Cosine similarity between items."),
+    "neighbors": ("pygenerel.runtime.cli:neighbors", "Most related concepts or SNPs."),
+    "info": ("pygenerel.runtime.cli:info", "Summary of a model bundle."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module_name, attr = COMMANDS[name][0].split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="pygenerel")
+def main():
+    """GENEREL: how related is this SNP to that disease, drug, gene or trait?"""
+
+
+if __name__ == "__main__":
+    main()

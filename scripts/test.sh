@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The README's test command: set up everything, then run every Python and R test.
+# Fails if any test fails, if R CMD check is not "Status: OK", or if the R tests were skipped.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --r --extras=train,dev || exit 1
+export PYGENEREL_CACHE="$PWD/.cache" GENEREL_PYTHON="$PWD/.venv/bin/python" OMP_NUM_THREADS=2
+
+.venv/bin/python -m pytest tests/python "$@"
+py_status=$?
+
+bash scripts/r_check.sh
+r_status=$?
+
+echo "python tests exit $py_status; R check exit $r_status"
+[ "$py_status" = 0 ] && [ "$r_status" = 0 ]

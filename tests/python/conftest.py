@@ -1,0 +1,87 @@
+"""Shared fixtures: the real raw data, and the corpus, tiny model and tiny bundle built from it.
+
+Each artefact is built once into `$PYGENEREL_CACHE` (default `.cache/`) under a name keyed by the
+source code that builds it, so a code change rebuilds it and an unchanged tree reuses it.
+"""
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = Path(os.environ.get("PYGENEREL_CACHE", ROOT / ".cache"))
+
+
+def _raw_dir() -> Path:
+    raw = Path(os.environ.get("PYGENEREL_RAW", ROOT.parent / "shared" / "data" / "raw"))
+    if not (raw / "SOURCES.md").exists():
+        pytest.fail(f"raw data not found at {raw}: put ../shared beside the checkout or set PYGENEREL_RAW")
+    return raw
+
+
+def _code_key(*packages: str) -> str:
+    digest = hashlib.sha256()
+    for package in packages:
+        for path in sorted((ROOT / "pygenerel" / package).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".toml", ".tsv", ".json"}:
+                digest.update(path.relative_to(ROOT).as_posix().encode())
+                digest.update(path.read_bytes())
+    digest.update((ROOT / "pygenerel" / "genome.py").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _cached(name: str, key: str, build) -> Path:
+    """Build into CACHE/name-key once; a half-built directory never counts as done."""
+    target = CACHE / f"{name}-{key}"
+    done = target / ".complete"
+    if not done.exists():
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        build(target)
+        done.touch()
+    return target
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    return _raw_dir()
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(raw_dir) -> Path:
+    from pygenerel.corpus import build_corpus
+
+    return _cached("test-corpus", _code_key("corpus"), lambda out: build_corpus(raw_dir, out))
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(corpus_dir) -> Path:
+    from pygenerel.train import train
+
+    key = _code_key("corpus", "model", "train")
+    return _cached("test-tiny-model", key, lambda out: train(preset="tiny", corpus_dir=corpus_dir, out_dir=out))
+
+
+@pytest.fixture(scope="session")
+def tiny_bundle_dir(tiny_model_dir, corpus_dir) -> Path:
+    from pygenerel.export import export_bundle
+
+    key = _code_key("corpus", "model", "train", "export")
+    return _cached(
+        "test-tiny-bundle", key, lambda out: export_bundle(tiny_model_dir, out, corpus_dir=corpus_dir)
+    )
+
+
+@pytest.fixture(scope="session")
+def default_bundle_dir() -> Path:
+    bundles = sorted(p.parent for p in (ROOT / "onnx").glob("*/manifest.json"))
+    if not bundles:
+        pytest.skip("no shipped model bundle under onnx/ yet")
+    return bundles[0]
+
+
+@pytest.fixture(scope="session")
+def sumstats_dir(raw_dir) -> Path:
+    return raw_dir / "sumstats"

@@ -1,0 +1,341 @@
+"""Annotating a GWAS table: match every row's variant to the model, score it against traits and
+the concept catalog, and hand every input row back, in order, untouched, with new columns appended.
+
+Files stream chunk by chunk (memory stays flat); DataFrames go through the same Scorer, so the CLI,
+the Python API and the pandas accessor give the same numbers.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from pygenerel.annotate.build import BuildChoice, infer_build, normalize_build
+from pygenerel.annotate.columns import ColumnMap, check_unique, detect_columns
+from pygenerel.annotate.errors import AnnotateError
+from pygenerel.annotate.reader import Chunk, open_table
+from pygenerel.annotate.variants import Variants, parse_numbers, parse_variants
+from pygenerel.annotate.writer import TableWriter, default_output
+
+MATCH_COLUMN = "generel_match"
+HOWS = ("rsid", "chrpos", "locus", "none")
+CHUNK_ROWS = 200_000
+TOPK_BATCH = 256  # SNPs scored against the whole catalog at once: bounds the score matrix
+CHECK_ROWS = 20_000  # positions per later chunk re-checked against the inferred build
+PROGRESS_SECONDS = 10.0
+
+
+def trait_column(trait: str) -> str:
+    """'Type 2 diabetes' -> 'generel_type_2_diabetes'."""
+    return "generel_" + (re.sub(r"[^a-z0-9]+", "_", str(trait).lower()).strip("_") or "trait")
+
+
+@dataclass
+class Summary:
+    source: str
+    rows: int = 0
+    matched: Counter = field(default_factory=Counter)
+    not_scored: int = 0
+    p_threshold: float | None = None
+    build: BuildChoice | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source, "rows": self.rows,
+            **{f"matched_{how}": self.matched[how] for how in HOWS},
+            "not_scored": self.not_scored,
+            "build": self.build.build if self.build else None,
+            "build_reason": self.build.reason if self.build else "no positions in the table",
+        }
+
+    def lines(self) -> list[str]:
+        def share(n):
+            return f"{n:,} ({n / max(self.rows, 1):.1%})"
+
+        labels = {"rsid": "by rsid", "chrpos": "by chr:pos", "locus": "by locus", "none": "unmatched"}
+        out = [f"{self.source}: {self.rows:,} rows; "
+               + ", ".join(f"{labels[h]} {share(self.matched[h])}" for h in HOWS)]
+        if self.p_threshold is not None:
+            out.append(f"not scored (P above {self.p_threshold:g} or missing): {share(self.not_scored)}")
+        out.append(f"build: {self.build.build} ({self.build.reason})" if self.build
+                   else "build: not needed (no positions in the table)")
+        return out
+
+
+class Scorer:
+    """Adds the GENEREL columns to one chunk after another of the same table."""
+
+    def __init__(self, model, columns: ColumnMap, names, source: str, *, traits=(), top_k=None,
+                 types=None, p_threshold=None, build="auto"):
+        self.model, self.columns, self.source = model, columns, source
+        self.traits = [str(t) for t in traits]
+        self.top_k = int(top_k) if top_k else None
+        self.p_threshold = None if p_threshold is None else float(p_threshold)
+        self.build = normalize_build(build)
+        self.choice = None if self.build == "auto" else BuildChoice(self.build, "given")
+        self.summary = Summary(source, p_threshold=self.p_threshold, build=self.choice)
+        if self.p_threshold is not None and not (columns.get("p") or columns.get("log10p")):
+            raise AnnotateError(f"{source}: --p-threshold needs a P column; none found among "
+                                f"{list(names)} (name it with --p-col)")
+        if self.top_k is not None and self.top_k < 1:
+            raise AnnotateError(f"--top-k must be at least 1, got {top_k}")
+        self.trait_columns = [trait_column(t) for t in self.traits]
+        self.added = [MATCH_COLUMN, *self.trait_columns, *self._top_columns()]
+        clash = [c for c in self.added if c in set(names)] or _repeated(self.added)
+        if clash:
+            raise AnnotateError(f"{source}: output column {clash[0]!r} would appear twice (already "
+                                "in the table, or two traits with the same name)")
+        self.trait_vectors = model.embed_texts(self.traits) if self.traits else None
+        self.catalog_rows = self._catalog_rows(types) if self.top_k else None
+
+    def _top_columns(self) -> list[str]:
+        fields = ("id", "name", "type", "score")
+        return [f"generel_top{r}_{f}" for r in range(1, (self.top_k or 0) + 1) for f in fields]
+
+    def _catalog_rows(self, types) -> np.ndarray:
+        table = self.model.catalog.table
+        if types is None:
+            return np.arange(len(table))
+        wanted = [t.strip() for t in (types.split(",") if isinstance(types, str) else types)]
+        unknown = sorted(set(wanted) - set(table["type"]))
+        if unknown:
+            raise AnnotateError(f"unknown concept types {unknown}; this model has "
+                                f"{sorted(set(table['type']))}")
+        return np.flatnonzero(table["type"].isin(wanted).to_numpy())
+
+    def __call__(self, chunk: Chunk) -> pa.Table:
+        """The new columns for this chunk, one row per input row."""
+        table, n = chunk.table, chunk.table.num_rows
+        variants = parse_variants(*(self._column(table, role) for role in ("snp", "chr", "pos")))
+        scored = np.flatnonzero(self._scored(table, chunk))
+        build = self._build(variants, chunk)
+        how = np.full(n, None, dtype=object)
+        emb = np.full((0, self.model.dim), np.nan, dtype=np.float32)
+        if len(scored):
+            emb, how[scored] = self.model.embed_variants(
+                variants.rsids[scored], variants.chroms[scored], variants.positions[scored], build=build
+            )
+        columns = {MATCH_COLUMN: pa.array(how, pa.string())}
+        if self.traits:
+            scores = emb @ self.trait_vectors.T
+            for j, name in enumerate(self.trait_columns):
+                columns[name] = _spread(scores[:, j], scored, n)
+        if self.top_k:
+            columns.update(self._top(emb, scored, n))
+        self.summary.rows += n
+        self.summary.not_scored += n - len(scored)
+        self.summary.matched.update(how[scored])
+        return pa.table(columns)
+
+    def _column(self, table: pa.Table, role: str):
+        name = self.columns.get(role)
+        return None if name is None else table.column(name)
+
+    def _scored(self, table: pa.Table, chunk: Chunk) -> np.ndarray:
+        """Rows to score: all, or those with P at or below the threshold. P is checked either way."""
+        p = None
+        for role in ("p", "log10p"):
+            name = self.columns.get(role)
+            if name is not None:
+                values = parse_numbers(table.column(name), name, self.source, chunk.locate)
+                p = values.to_numpy(zero_copy_only=False)
+                p = 10.0 ** -p if role == "log10p" else p
+                break
+        if self.p_threshold is None:
+            return np.ones(table.num_rows, dtype=bool)
+        return np.nan_to_num(p, nan=np.inf) <= self.p_threshold
+
+    def _build(self, variants: Variants, chunk: Chunk) -> str:
+        """The build for positions: given, inferred from the first chunk with positions, and
+        re-checked on a sample of every later chunk so a table that switches builds fails."""
+        located = np.flatnonzero(variants.has_position())
+        if not len(located):
+            return self.choice.build if self.choice else "GRCh38"
+        if self.choice is None:
+            self.choice = infer_build(self.model, variants.chroms[located],
+                                      variants.positions[located], self.source)
+            self.summary.build = self.choice
+        elif self.choice.evidence:
+            sample = located[:CHECK_ROWS]
+            here = infer_build(self.model, variants.chroms[sample], variants.positions[sample],
+                               self.source)
+            if here.evidence and here.build != self.choice.build:
+                raise AnnotateError(
+                    f"{self.source}: mixed builds: rows from {chunk.locate(0)} look like "
+                    f"{here.build}, earlier rows like {self.choice.build}; pass --build or split it"
+                )
+        return self.choice.build
+
+    def _top(self, emb: np.ndarray, scored: np.ndarray, n: int) -> dict:
+        """The top_k catalog concepts per scored row (batched: the score matrix stays small)."""
+        table, rows = self.model.catalog.table, self.catalog_rows
+        k = min(self.top_k, len(rows))
+        best = np.full((len(scored), k), -1, dtype=np.int64)
+        best_scores = np.full((len(scored), k), np.nan, dtype=np.float32)
+        valid = np.flatnonzero(~np.isnan(emb[:, 0])) if len(emb) else np.zeros(0, dtype=np.int64)
+        for lo in range(0, len(valid), TOPK_BATCH):
+            part = valid[lo:lo + TOPK_BATCH]
+            s = self.model.catalog.embeddings.scores(emb[part], rows)
+            top = np.argpartition(-s, k - 1, axis=1)[:, :k] if k < s.shape[1] else \
+                np.tile(np.arange(s.shape[1]), (len(part), 1))
+            top = np.take_along_axis(top, np.argsort(-np.take_along_axis(s, top, 1), 1, kind="stable"), 1)
+            best[part], best_scores[part] = rows[top], np.take_along_axis(s, top, 1)
+        columns = {}
+        for r in range(k):
+            hit = best[:, r] >= 0
+            for field_name in ("id", "name", "type"):
+                values = np.full(len(scored), None, dtype=object)
+                values[hit] = table[field_name].to_numpy()[best[hit, r]]
+                columns[f"generel_top{r + 1}_{field_name}"] = _spread(values, scored, n, pa.string())
+            columns[f"generel_top{r + 1}_score"] = _spread(best_scores[:, r], scored, n)
+        for r in range(k, self.top_k):  # a catalog smaller than k: the columns still exist
+            for field_name, kind in (("id", pa.string()), ("name", pa.string()),
+                                     ("type", pa.string()), ("score", pa.float32())):
+                columns[f"generel_top{r + 1}_{field_name}"] = pa.nulls(n, kind)
+        return columns
+
+
+def _spread(values: np.ndarray, rows: np.ndarray, n: int, kind=pa.float32()) -> pa.Array:
+    """Values for `rows` placed in a column of n, the rest null."""
+    full = np.full(n, None if kind == pa.string() else np.nan,
+                   dtype=object if kind == pa.string() else np.float32)
+    full[rows] = values
+    return pa.array(full, kind, from_pandas=True)
+
+
+def _repeated(names) -> list[str]:
+    return [name for name, count in Counter(names).items() if count > 1]
+
+
+def annotate(path_or_df, traits=(), top_k=None, types=None, p_threshold=None, snp_col=None,
+             chr_col=None, pos_col=None, p_col=None, build="auto", out=None, model=None,
+             chunk_rows=CHUNK_ROWS, verbose=False):
+    """Annotate a GWAS table (a path or a DataFrame) with GENEREL matches and scores.
+
+    Returns a DataFrame (the input's columns untouched, then `generel_match`, one
+    `generel_<trait>` column per trait and `generel_top<r>_{id,name,type,score}` for top_k),
+    or, when `out` is given for a file, the path written. `df.attrs["generel"]` holds the summary.
+    """
+    if isinstance(traits, str):
+        traits = [traits]
+    overrides = {"snp": snp_col, "chr": chr_col, "pos": pos_col, "p": p_col}
+    options = dict(traits=traits, top_k=top_k, types=types, p_threshold=p_threshold,
+                   build=normalize_build(build))
+    log = _logger(verbose)
+    if isinstance(path_or_df, pd.DataFrame):
+        if out is not None:
+            raise AnnotateError("out= is for files; write the returned DataFrame yourself")
+        return _annotate_frame(path_or_df, model, overrides, options, chunk_rows, log)
+    source = open_table(path_or_df)
+    log(source.describe())
+    if out is None:
+        parts = []
+        summary = _annotate_chunks(source, model, overrides, options, chunk_rows, log,
+                                   lambda table: parts.append(table))
+        frame = pa.concat_tables(parts).to_pandas()
+        frame.attrs["generel"] = summary.as_dict()
+        return frame
+    writer = TableWriter(out)
+    try:
+        _annotate_chunks(source, model, overrides, options, chunk_rows, log, writer.write)
+    except BaseException:
+        writer.abort()
+        raise
+    path = writer.commit()
+    log(f"wrote {path}")
+    return path
+
+
+def annotate_file(path, out=None, **options) -> Path:
+    """The CLI's entry: write `<input>.generel.tsv.gz` (or `out`) and return its path."""
+    return annotate(path, out=out or default_output(path), **options)
+
+
+def _annotate_chunks(source, model, overrides, options, chunk_rows, log, emit) -> Summary:
+    chunks = source.chunks(chunk_rows)
+    first = next(chunks, None)
+    if first is None:
+        raise AnnotateError(f"{source.path}: the file is empty (a header but no data rows)")
+    sample = {name: first.table.column(name).slice(0, 200).to_pylist() for name in source.names}
+    columns = detect_columns(source.names, overrides, sample, str(source.path))
+    for line in columns.describe():
+        log(f"  {line}")
+    scorer = Scorer(_load(model), columns, source.names, str(source.path), **options)
+    last = time.monotonic()
+    for chunk in itertools.chain([first], chunks):
+        table = chunk.table
+        for name, column in zip(scorer.added, scorer(chunk).columns):
+            table = table.append_column(name, column)
+        emit(table)
+        if time.monotonic() - last > PROGRESS_SECONDS:
+            log(f"  ... {scorer.summary.rows:,} rows")
+            last = time.monotonic()
+    for line in scorer.summary.lines():
+        log(line)
+    return scorer.summary
+
+
+def _annotate_frame(df: pd.DataFrame, model, overrides, options, chunk_rows, log) -> pd.DataFrame:
+    names = [str(c) for c in df.columns]
+    check_unique(names, "DataFrame")
+    sample = {name: [_text(v) for v in df.iloc[:200, i]] for i, name in enumerate(names)}
+    columns = detect_columns(names, overrides, sample, "DataFrame")
+    for line in columns.describe():
+        log(f"  {line}")
+    if not len(df):
+        raise AnnotateError("DataFrame: no rows to annotate")
+    scorer = Scorer(_load(model), columns, names, "DataFrame", **options)
+    needed = {name: names.index(name) for name in set(columns.names.values())}
+    parts = []
+    for lo in range(0, len(df), chunk_rows):
+        part = df.iloc[lo:lo + chunk_rows]
+        table = pa.table({name: _arrow(part.iloc[:, i]) for name, i in needed.items()})
+        parts.append(scorer(Chunk(table, lo + 1, unit="row")))
+    added = pa.concat_tables(parts).to_pandas()
+    added.index = df.index
+    result = pd.concat([df, added], axis=1)
+    result.attrs["generel"] = scorer.summary.as_dict()
+    for line in scorer.summary.lines():
+        log(line)
+    return result
+
+
+def _arrow(series: pd.Series) -> pa.Array:
+    """A DataFrame column for parsing: numbers stay numbers, everything else becomes text."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        return pa.array(series.to_numpy(dtype=np.float64, na_value=np.nan), from_pandas=True)
+    return pa.array([_text(v) for v in series], pa.string())
+
+
+def _text(value):
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA \
+        else str(value)
+
+
+def _load(model):
+    """A Model as given, or loaded from a bundle path (None: the default bundle); after the input
+    has been checked, so bad input fails fast."""
+    if model is None or isinstance(model, (str, Path)):
+        from pygenerel.runtime import BundleError, load_model
+
+        try:
+            return load_model(model)
+        except BundleError as error:
+            raise AnnotateError(str(error)) from None
+    return model
+
+
+def _logger(verbose: bool):
+    def log(message: str) -> None:
+        if verbose:
+            print(message, file=sys.stderr, flush=True)
+
+    return log

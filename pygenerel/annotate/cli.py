@@ -1,0 +1,41 @@
+"""`pygenerel annotate gwas.tsv`: the annotator on the command line (torch-free, lazy-loaded)."""
+from __future__ import annotations
+
+import click
+
+from pygenerel.annotate.errors import AnnotateError
+
+
+@click.command("annotate")
+@click.argument("table", type=click.Path(dir_okay=False))
+@click.option("-o", "--out", type=click.Path(dir_okay=False),
+              help="Output .tsv, .tsv.gz, .csv(.gz) or .parquet [default: <input>.generel.tsv.gz].")
+@click.option("--trait", "traits", multiple=True, help="Add a similarity column for this trait (repeatable).")
+@click.option("--top-k", type=click.IntRange(min=1), help="Add the K most related concepts per SNP.")
+@click.option("--types", help="Concept types for --top-k, comma-separated (e.g. disease,phenotype).")
+@click.option("--p-threshold", type=float, help="Score only rows with P at or below this (others NA).")
+@click.option("--snp-col", help="SNP column (rs ids, or chr:pos[:ref:alt]).")
+@click.option("--chr-col", help="Chromosome column.")
+@click.option("--pos-col", help="Base-pair position column.")
+@click.option("--p-col", help="P value column.")
+@click.option("--build", default="auto", show_default=True,
+              help="Genome build of the positions: auto, GRCh37 (hg19) or GRCh38 (hg38).")
+@click.option("--model", "model_path", type=click.Path(file_okay=False),
+              help="Model bundle directory [default: $PYGENEREL_MODEL or the shipped one].")
+@click.option("-q", "--quiet", is_flag=True, help="No column report, progress or summary on stderr.")
+def annotate(table, out, traits, top_k, types, p_threshold, snp_col, chr_col, pos_col, p_col, build,
+             model_path, quiet):
+    """Annotate a GWAS summary-statistics TABLE with GENEREL relatedness scores.
+
+    Every input row is written back, in order, with its columns untouched, followed by
+    generel_match (rsid, chrpos, locus or none), one generel_<trait> column per --trait and,
+    with --top-k, generel_top<r>_{id,name,type,score}.
+    """
+    from pygenerel.annotate.annotate import annotate_file
+
+    try:
+        annotate_file(table, out=out, traits=traits, top_k=top_k, types=types,
+                      p_threshold=p_threshold, snp_col=snp_col, chr_col=chr_col, pos_col=pos_col,
+                      p_col=p_col, build=build, model=model_path, verbose=not quiet)
+    except OSError as error:
+        raise AnnotateError(f"{table}: {error}") from None

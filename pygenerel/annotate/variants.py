@@ -1,0 +1,148 @@
+"""Turning messy SNP, chromosome, position and P columns into clean arrays (vectorised, pyarrow).
+
+Parsing works on copies: the original strings pass through to the output untouched.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pygenerel.annotate.errors import AnnotateError
+from pygenerel.genome import normalize_chrom
+
+NA_TOKENS = ["", "na", "nan", "n/a", "null", "none", ".", "-", "?"]
+_RSID = r"(?i)(?:^|[^a-z0-9])rs(?P<n>[0-9]+)"
+_LOCUS = r"(?i)^(?:chr)?(?P<c>[0-9]{1,2}|x|y|xy|m|mt)[:_\-](?P<p>[0-9]+)"
+_INT = r"^[0-9]+$"
+_FLOAT = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
+
+
+@dataclass
+class Variants:
+    """Per row: rsid ('rs123' or None), chromosome ('1'..'22', 'X', 'Y', 'MT' or None), position
+    (int64, -1 unknown)."""
+
+    rsids: np.ndarray
+    chroms: np.ndarray
+    positions: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def has_position(self) -> np.ndarray:
+        return (self.positions > 0) & (self.chroms != None)  # noqa: E711 (elementwise)
+
+
+def as_strings(values) -> pa.Array:
+    """Any array-like as a trimmed pyarrow string array (nulls stay null)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not isinstance(values, pa.Array):
+        values = pa.array(np.asarray(values, dtype=object), from_pandas=True, type=pa.string())
+    elif not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.string())
+    return pc.utf8_trim_whitespace(values)
+
+
+def _numeric(values) -> bool:
+    return isinstance(values, (pa.Array, pa.ChunkedArray)) and (
+        pa.types.is_integer(values.type) or pa.types.is_floating(values.type)
+    )
+
+
+def parse_rsids(values) -> pa.Array:
+    """'rs123', 'RS123', '1:123:rs123:A:G' -> 'rs123'; anything else -> null."""
+    return _parse_snp(values)[0]
+
+
+def normalize_chroms(values) -> pa.Array:
+    """'chr1', '01', '23', 'X', 'chrM' -> '1', '1', 'X', 'X', 'MT'; junk -> null.
+
+    Each distinct value goes once through genome.normalize_chrom, the project's one definition.
+    """
+    encoded = pc.dictionary_encode(as_strings(values))
+    canonical = pa.array([normalize_chrom(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return pc.take(canonical, encoded.indices)
+
+
+def parse_positions(values) -> pa.Array:
+    """Positive integer positions (also '1.5e+07' as R writes them); anything else -> null."""
+    if _numeric(values):
+        values = pc.cast(values, pa.float64())
+    text = as_strings(values)
+    try:
+        ints = pc.cast(text, pa.int64())  # the common, clean case in one pass
+    except pa.ArrowInvalid:
+        ints = pc.cast(pc.if_else(pc.match_substring_regex(text, _INT), text, None), pa.int64())
+        floats = pc.cast(pc.if_else(pc.match_substring_regex(text, _FLOAT), text, None), pa.float64())
+        whole = pc.and_(pc.equal(floats, pc.floor(floats)), pc.less(floats, 1e12))
+        ints = pc.coalesce(ints, pc.cast(pc.if_else(whole, floats, None), pa.int64()))
+    return pc.if_else(pc.greater(ints, 0), ints, None)
+
+
+def parse_chrpos(values) -> tuple[pa.Array, pa.Array]:
+    """'chr1:12345:A:G', '1_12345_A_G_b38', 'X:5' -> (chromosome, position); others -> nulls."""
+    return _parse_snp(values)[1:]
+
+
+def _parse_snp(values) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """(rsid, chromosome, position) from SNP strings; plain rs ids skip the slower regexes."""
+    text = pc.utf8_lower(as_strings(values))
+    plain = pc.fill_null(pc.match_substring_regex(text, r"^rs[0-9]+$"), False)
+    rsids = pc.if_else(plain, text, None)
+    chroms, positions = pa.nulls(len(text), pa.string()), pa.nulls(len(text), pa.int64())
+    messy = pc.invert(plain)
+    if pc.any(messy).as_py():
+        rest = pc.filter(text, messy)
+        found_rs = pc.struct_field(pc.extract_regex(rest, _RSID), "n")
+        found = pc.extract_regex(rest, _LOCUS)
+        rsids = pc.replace_with_mask(rsids, messy, pc.binary_join_element_wise("rs", found_rs, ""))
+        found_chroms = normalize_chroms(pc.struct_field(found, "c"))
+        found_positions = pc.if_else(pc.is_valid(found_chroms), parse_positions(pc.struct_field(found, "p")), None)
+        chroms = pc.replace_with_mask(chroms, messy, found_chroms)
+        positions = pc.replace_with_mask(positions, messy, found_positions)
+    return rsids, chroms, positions
+
+
+def parse_numbers(values, column: str, source: str, locate=lambda row: f"row {row + 1}") -> pa.Array:
+    """Numbers as float64, NA-like tokens as null; any other text is an error naming its line."""
+    if _numeric(values):
+        return pc.cast(values, pa.float64())
+    text = as_strings(values)
+    try:
+        return pc.cast(text, pa.float64())  # the common, clean case in one pass
+    except pa.ArrowInvalid:
+        pass
+    numeric = pc.match_substring_regex(text, _FLOAT)
+    missing = pc.or_(pc.is_null(text), pc.is_in(pc.utf8_lower(text), value_set=pa.array(NA_TOKENS)))
+    bad = pc.invert(pc.or_(pc.fill_null(numeric, False), pc.fill_null(missing, True)))
+    if pc.any(bad).as_py():
+        row = pc.index(bad, True).as_py()
+        raise AnnotateError(
+            f"{source} {locate(row)}: column {column!r} has a non-numeric value "
+            f"{text[row].as_py()!r}"
+        )
+    return pc.cast(pc.if_else(numeric, text, None), pa.float64())
+
+
+def parse_variants(snp=None, chroms=None, positions=None) -> Variants:
+    """Combine a SNP column and chromosome/position columns; columns win over a parsed SNP string."""
+    n = len(next(v for v in (snp, chroms, positions) if v is not None))
+    rsids = pa.nulls(n, pa.string())
+    chrom = pa.nulls(n, pa.string())
+    pos = pa.nulls(n, pa.int64())
+    if chroms is not None and positions is not None:
+        chrom, pos = normalize_chroms(chroms), parse_positions(positions)
+    if snp is not None:
+        rsids, snp_chrom, snp_pos = _parse_snp(snp)
+        located = pc.and_(pc.is_valid(chrom), pc.is_valid(pos))
+        chrom = pc.if_else(located, chrom, snp_chrom)
+        pos = pc.if_else(located, pos, snp_pos)
+    return Variants(
+        rsids=rsids.to_numpy(zero_copy_only=False),
+        chroms=chrom.to_numpy(zero_copy_only=False),
+        positions=pc.fill_null(pos, -1).to_numpy(),
+    )

@@ -1,0 +1,94 @@
+"""The concept catalogue: one row per id with its preferred name, type, source and synonyms.
+
+Sources register concepts as they are read; the first registration of an id fixes its name and
+type (ontologies are registered first, so free-text names never override curated ones), and later
+registrations only add synonyms.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .ids import drug_key, normalize_name
+
+TYPES = ("disease", "phenotype", "trait", "gene", "drug", "pathway", "anatomy")
+
+
+class ConceptRegistry:
+    def __init__(self):
+        self._rows: dict[str, list] = {}  # id -> [name, type, source, {normalised synonym: text}]
+
+    def add(self, ids, names, type_, source: str, synonyms=None) -> None:
+        frame = pd.DataFrame({"id": pd.Series(ids, dtype=object).to_numpy(),
+                              "name": pd.Series(names, dtype=object).to_numpy(),
+                              "type": type_ if isinstance(type_, str) else np.asarray(type_, dtype=object),
+                              "synonyms": None if synonyms is None else pd.Series(synonyms, dtype=object).to_numpy()})
+        if synonyms is None:
+            frame = frame.drop_duplicates(["id", "name"])
+        for concept_id, name, kind, extra in frame.itertuples(index=False):
+            if kind not in TYPES:
+                raise ValueError(f"concept {concept_id}: unknown type {kind!r}")
+            row = self._rows.get(concept_id)
+            if row is None:
+                row = self._rows[concept_id] = [name, kind, source, {}]
+            for text in ([name] if row[0] != name else []) + list(extra or ()):
+                key = normalize_name(text)
+                if key and key != normalize_name(row[0]) and key not in row[3]:
+                    row[3][key] = text
+
+    def __contains__(self, concept_id) -> bool:
+        return concept_id in self._rows
+
+    def names(self, ids) -> pd.Series:
+        return pd.Series(ids, dtype=object).map(lambda i: self._rows[i][0])
+
+    def types(self, ids) -> pd.Series:
+        return pd.Series(ids, dtype=object).map(lambda i: self._rows[i][1])
+
+    def table(self) -> pd.DataFrame:
+        ids = sorted(self._rows)
+        rows = [self._rows[i] for i in ids]
+        return pd.DataFrame({
+            "id": ids,
+            "name": [r[0] for r in rows],
+            "type": [r[1] for r in rows],
+            "source": [r[2] for r in rows],
+            "synonyms": [list(r[3].values()) for r in rows],
+        })
+
+
+class DrugIds:
+    """Drug concept ids by normalised name: the DrugCentral id where the name is a DrugCentral INN,
+    else `drug:<normalised name>`, so DGIdb, Hetionet and DrugCentral names meet on one id."""
+
+    def __init__(self, drugcentral: pd.DataFrame):
+        keys = drugcentral["name"].map(drug_key)
+        self.by_key = dict(zip(keys, [f"DCentral:{i}" for i in drugcentral["struct_id"]]))
+
+    def ids(self, names) -> pd.Series:
+        keys = pd.Series(names, dtype=object).map(drug_key)
+        return keys.map(lambda k: self.by_key.get(k, f"drug:{k}"))
+
+
+def register_ontologies(registry: ConceptRegistry, ontologies: dict[str, pd.DataFrame]) -> None:
+    """MONDO, DOID, EFO, HPO and MeSH terms, in that order of precedence."""
+    registry.add(ontologies["mondo"]["id"], ontologies["mondo"]["name"], "disease", "MONDO",
+                 ontologies["mondo"]["synonyms"])
+    registry.add(ontologies["doid"]["id"], ontologies["doid"]["name"], "disease", "DOID",
+                 ontologies["doid"]["synonyms"])
+    registry.add(ontologies["efo"]["id"], ontologies["efo"]["name"], ontologies["efo"]["type"], "EFO",
+                 ontologies["efo"]["synonyms"])
+    registry.add(ontologies["hpo"]["id"], ontologies["hpo"]["name"], "phenotype", "HPO",
+                 ontologies["hpo"]["synonyms"])
+    registry.add(ontologies["mesh"]["id"], ontologies["mesh"]["name"], ontologies["mesh"]["type"], "MeSH",
+                 ontologies["mesh"]["synonyms"])
+
+
+def register_genes(registry: ConceptRegistry, hgnc: pd.DataFrame) -> None:
+    """HGNC genes named by symbol, with the full name, aliases and previous symbols as synonyms."""
+    synonyms = [[name] + aliases for name, aliases in zip(hgnc["name"], hgnc["aliases"])]
+    registry.add(hgnc["hgnc_id"], hgnc["symbol"], "gene", "HGNC", synonyms)
+
+
+def register_phecodes(registry: ConceptRegistry, phecodes: pd.DataFrame) -> None:
+    registry.add("phecode:" + phecodes["phecode"], phecodes["name"], "disease", "phecode")

@@ -1,0 +1,53 @@
+"""Evaluation: the corpus benchmarks, scored for a trained model and its baselines."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+METHOD_NAMES = {
+    "base": "base encoder (text only)",
+    "graph": "graph SVD",
+    "id": "GENEREL id tower",
+    "locus": "GENEREL locus tower",
+}
+
+
+def evaluate(model_dir, corpus_dir, baselines: bool = True, out_dir=None) -> dict:
+    """Score the model (and, with `baselines`, the untuned encoder, the graph SVD and the id-only
+    tower) on every benchmark; writes evaluation.json and evaluation.md into `out_dir`
+    (default: the model directory). The report's "markdown" entry holds the table."""
+    import torch
+
+    from pygenerel.evaluate.baselines import BaseTextScorer, GraphScorer
+    from pygenerel.evaluate.evaluator import Evaluator
+    from pygenerel.evaluate.report import markdown
+    from pygenerel.evaluate.scorers import ModelScorer
+    from pygenerel.model import GenerelModel
+
+    model = GenerelModel.load(model_dir, device="cuda" if torch.cuda.is_available() else "cpu")
+    scorers = []
+    if baselines:
+        genes = dict(zip(model.snp_vocab.table["rsid"], model.snp_vocab.table["gene"]))
+        scorers.append(BaseTextScorer(METHOD_NAMES["base"], model.config.base_model, genes, model.config.max_length))
+        scorers.append(GraphScorer(METHOD_NAMES["graph"], corpus_dir))
+    main = ModelScorer(METHOD_NAMES[model.config.snp_tower], model)
+    if baselines and model.aux_snp_tower is not None:
+        scorers.append(ModelScorer(METHOD_NAMES["id"], model, tower="aux", texts=main.texts))
+    scorers.append(main)
+
+    evaluator = Evaluator(corpus_dir)
+    report = {
+        "model_dir": str(model_dir),
+        "corpus_dir": str(corpus_dir),
+        "methods": [s.name for s in scorers],
+        "results": {s.name: evaluator.score(s) for s in scorers},
+    }
+    report["markdown"] = markdown(report)
+    out_dir = Path(out_dir or model_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "evaluation.json").write_text(json.dumps(report, indent=2))
+    (out_dir / "evaluation.md").write_text(report["markdown"])
+    return report
+
+
+__all__ = ["evaluate", "METHOD_NAMES"]

@@ -1,0 +1,94 @@
+"""Baselines scored on exactly the benchmark pairs the model is scored on.
+
+- BaseTextScorer: the untuned base encoder, text only; a SNP is represented by the name of its
+  nearest gene (the usual way to read a GWAS hit without a SNP model).
+- GraphScorer: a truncated SVD of the normalised training graph (all split=train links, SNPs and
+  concepts as nodes alike): what the training links alone say, with no text at all.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import torch
+from sklearn.utils.extmath import randomized_svd
+
+from pygenerel.evaluate.scorers import TextCache, normalise
+
+
+class BaseTextScorer:
+    uses_text = True
+
+    def __init__(self, name: str, base_model: str, snp_genes: dict[str, str], max_length: int = 32):
+        from pygenerel.model.text_tower import TextTower, load_base
+
+        torch.manual_seed(0)  # a random "tiny" base is the same every time
+        encoder, self.tokenizer = load_base(base_model)
+        self.tower = TextTower(encoder).eval()
+        self.name, self.snp_genes, self.max_length = name, snp_genes, max_length
+        self.texts = TextCache(self._encode)
+
+    @torch.no_grad()
+    def _encode(self, texts, batch_size: int = 256) -> np.ndarray:
+        out = []
+        for lo in range(0, len(texts), batch_size):
+            tokens = self.tokenizer(texts[lo : lo + batch_size], padding=True, truncation=True,
+                                    max_length=self.max_length, return_tensors="pt")
+            out.append(self.tower(tokens["input_ids"], tokens["attention_mask"]).numpy())
+        return np.concatenate(out)
+
+    def embed_texts(self, ids, texts) -> np.ndarray:
+        return self.texts(list(texts))
+
+    def embed_snps(self, rsids) -> np.ndarray:
+        genes = [self.snp_genes.get(r, "") for r in rsids]
+        named = [g for g in genes if g]
+        emb = self.texts(named) if named else None
+        out = np.full((len(genes), self._dim(emb)), np.nan, dtype=np.float32)
+        rows = [i for i, g in enumerate(genes) if g]
+        if rows:
+            out[rows] = emb
+        return out
+
+    def _dim(self, emb) -> int:
+        return emb.shape[1] if emb is not None else self.tower.dim
+
+
+class GraphScorer:
+    uses_text = False
+
+    def __init__(self, name: str, corpus_dir, dim: int = 128, seed: int = 0):
+        links = pd.read_parquet(Path(corpus_dir) / "links.parquet", columns=["left_id", "right_id", "weight"],
+                                filters=[("split", "==", "train")])
+        nodes, codes = np.unique(np.concatenate([links["left_id"].values, links["right_id"].values]).astype(str),
+                                 return_inverse=True)
+        left, right = codes[: len(links)], codes[len(links):]
+        weight = links["weight"].values.astype(np.float64)
+        keep = left != right  # synonym links join a concept to itself
+        n = len(nodes)
+        adj = sp.coo_matrix((np.concatenate([weight[keep], weight[keep]]),
+                             (np.concatenate([left[keep], right[keep]]), np.concatenate([right[keep], left[keep]]))),
+                            shape=(n, n)).tocsr()
+        degree = np.asarray(adj.sum(axis=1)).ravel()
+        scale = sp.diags(1 / np.sqrt(degree.clip(min=1e-12)))
+        u, s, _ = randomized_svd(scale @ adj @ scale, n_components=min(dim, n - 1), random_state=seed)
+        self.name = name
+        self.index = {node: i for i, node in enumerate(nodes)}
+        self.emb = normalise((u * np.sqrt(s)).astype(np.float32))
+        self.emb[degree == 0] = np.nan
+
+    def _lookup(self, ids) -> np.ndarray:
+        out = np.full((len(ids), self.emb.shape[1]), np.nan, dtype=np.float32)
+        rows = [(i, self.index[x]) for i, x in enumerate(ids) if x in self.index]
+        if rows:
+            at, found = zip(*rows)
+            out[list(at)] = self.emb[list(found)]
+        return out
+
+    def embed_texts(self, ids, texts) -> np.ndarray:
+        return self._lookup(list(ids))
+
+    def embed_snps(self, rsids) -> np.ndarray:
+        return self._lookup(list(rsids))

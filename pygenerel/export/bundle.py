@@ -1,0 +1,209 @@
+"""Write a model bundle: the one directory that the runtime and the R package read.
+
+Everything the runtime needs is here as ONNX, numpy (no pickle), gzipped TSV and JSON, and the
+manifest pins each file by sha256 and records where the model came from (training config,
+corpus digest, data licences, evaluation) and how faithful its exported encoders are.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pygenerel.export.onnx_export import bundle_tokenizer, export_snp_encoder, export_text_encoder
+from pygenerel.export.quantize import MIN_AGREEMENT, agreement, quantize_text_encoder
+from pygenerel.genome import Liftover
+from pygenerel.runtime.bundle import FORMAT_VERSION, MANIFEST, sha256_file
+from pygenerel.runtime.int8 import quantize_rows
+from pygenerel.runtime.text_encoder import TextEncoder
+
+AGREEMENT_TEXTS = 512  # held-out texts for the int8 agreement
+CHECK_TEXTS = 32  # texts for the torch-vs-ONNX check
+SNP_COLUMNS = ["index", "rsid", "chr", "pos_grch37", "pos_grch38", "a1", "a2"]
+
+
+def export_bundle(
+    model_dir, out_dir, corpus_dir=None, name=None, version=None, concept_embeddings: bool = False
+) -> Path:
+    """Export the model in `model_dir` to a bundle in `out_dir`.
+
+    `corpus_dir` (the corpus the model was trained on) supplies the concept catalog, held-out
+    texts for the int8 check, the corpus digest and the data licences; without it, the corpus
+    recorded by training is used. `concept_embeddings` ships the catalog's embeddings so the
+    runtime need not compute them on first use.
+    """
+    from pygenerel import __version__
+    from pygenerel.model import GenerelModel
+
+    model_dir, out_dir = Path(model_dir), Path(out_dir)
+    corpus_dir = Path(corpus_dir) if corpus_dir else _recorded_corpus(model_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model = GenerelModel.load(model_dir).eval()
+    config = model.config
+    concepts = pd.read_parquet(
+        corpus_dir / "concepts.parquet", columns=["id", "name", "type", "source"]
+    )
+    texts = held_out_texts(corpus_dir, concepts, CHECK_TEXTS + AGREEMENT_TEXTS)
+
+    bundle_tokenizer(model.tokenizer, config.max_length).save(str(out_dir / "tokenizer.json"))
+    fp32_diff = export_text_encoder(
+        model.text_tower,
+        out_dir / "tokenizer.json",
+        config.max_length,
+        out_dir / "text_encoder.onnx",
+        texts[:CHECK_TEXTS],
+    )
+    quantize_text_encoder(out_dir / "text_encoder.onnx", out_dir / "text_encoder.int8.onnx")
+    int8 = agreement(
+        out_dir / "text_encoder.onnx",
+        out_dir / "text_encoder.int8.onnx",
+        out_dir / "tokenizer.json",
+        config.max_length,
+        texts[CHECK_TEXTS:],
+    )
+    text_encoder = (
+        "text_encoder.int8.onnx" if int8["mean"] >= MIN_AGREEMENT else "text_encoder.onnx"
+    )
+    if text_encoder != "text_encoder.int8.onnx":
+        (out_dir / "text_encoder.int8.onnx").unlink()
+
+    vocab = model.snp_vocab
+    snps = vocab.table.assign(index=np.arange(len(vocab)))[SNP_COLUMNS]
+    snps.to_csv(out_dir / "snps.tsv.gz", sep="\t", index=False)
+    codes, scales = quantize_rows(model.encode_snps(list(snps["rsid"])).numpy())
+    np.save(out_dir / "snp_embeddings.npy", codes, allow_pickle=False)
+    np.save(out_dir / "snp_scales.npy", scales, allow_pickle=False)
+    snp_diff = None
+    if config.snp_tower == "locus":
+        snp_diff = export_snp_encoder(
+            model.snp_tower.locus,
+            len(config.bin_scales),
+            config.dim,
+            out_dir / "snp_encoder.onnx",
+            vocab.bins[:256],
+        )
+        vocab.genes[["symbol", "chr", "start", "end", "tss"]].to_csv(
+            out_dir / "genes.tsv.gz", sep="\t", index=False
+        )
+        _liftover(corpus_dir, snps).save(out_dir / "liftover.tsv.gz")
+
+    concepts.to_csv(out_dir / "concepts.tsv.gz", sep="\t", index=False, quoting=csv.QUOTE_MINIMAL)
+    if concept_embeddings:
+        encoder = TextEncoder(out_dir / text_encoder, out_dir / "tokenizer.json", config.max_length)
+        codes, scales = quantize_rows(encoder.encode_uncached(list(concepts["name"])))
+        np.save(out_dir / "concept_embeddings.npy", codes, allow_pickle=False)
+        np.save(out_dir / "concept_scales.npy", scales, allow_pickle=False)
+
+    corpus_json = corpus_dir / "corpus.json"
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "name": name or f"generel-{Path(config.base_model).name.lower()}",
+        "version": version or __version__,
+        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "dim": config.dim,
+        "text_encoder": text_encoder,
+        "int8_agreement": int8 | {"threshold": MIN_AGREEMENT},
+        "onnx_max_abs_diff": {"text_encoder": fp32_diff, "snp_encoder": snp_diff},
+        "snp_tower": config.snp_tower,
+        "bin_scales": list(config.bin_scales),
+        "max_length": config.max_length,
+        "snps": len(snps),
+        "concepts": len(concepts),
+        "training": _training_config(model_dir, config),
+        "corpus_digest": hashlib.sha256(corpus_json.read_bytes()).hexdigest(),
+        "sources": data_sources(json.loads(corpus_json.read_text())),
+        "evaluation": _evaluation(model_dir, config.snp_tower),
+    }
+    manifest["files"] = {
+        path.name: sha256_file(path)
+        for path in sorted(out_dir.iterdir())
+        if path.is_file() and path.name != MANIFEST and not path.name.startswith(".")
+    }
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    return out_dir
+
+
+def held_out_texts(corpus_dir: Path, concepts: pd.DataFrame, n: int) -> list[str]:
+    """Distinct texts from the corpus test split (never trained on), else concept names."""
+    links = pd.read_parquet(
+        corpus_dir / "links.parquet",
+        columns=["left_text", "right_text", "left_kind", "right_kind", "split"],
+    )
+    test = links[links["split"] == "test"]
+    texts = pd.concat(
+        [
+            test.loc[test["left_kind"] == "text", "left_text"],
+            test.loc[test["right_kind"] == "text", "right_text"],
+            concepts["name"],
+        ]
+    )
+    texts = texts[texts.str.len() > 0].drop_duplicates()
+    return texts.sample(n=min(n, len(texts)), random_state=0).tolist()
+
+
+def data_sources(corpus_manifest: dict) -> list[dict]:
+    """The raw sources behind the corpus, each with its licence (from licences.tsv)."""
+    table = pd.read_csv(
+        resources.files("pygenerel.export").joinpath("licences.tsv").open(), sep="\t"
+    )
+    licences = {row.folder: row for row in table.itertuples()}
+    used = {}
+    for source in corpus_manifest.get("sources", []):
+        folder = Path(source["path"]).parts[0]
+        row = licences.get(folder)
+        entry = used.setdefault(
+            folder,
+            {
+                "name": row.name if row else folder,
+                "licence": row.licence if row else "see SOURCES.md",
+                "files": [],
+            },
+        )
+        entry["files"].append(source["path"])
+    return list(used.values())
+
+
+def _liftover(corpus_dir: Path, snps: pd.DataFrame) -> Liftover:
+    """The corpus's HapMap3 liftover when it has one, else offsets learned from the vocabulary."""
+    if (corpus_dir / "liftover.tsv.gz").exists():
+        return Liftover.load(corpus_dir / "liftover.tsv.gz")
+    return Liftover.from_pairs(snps["chr"], snps["pos_grch37"], snps["chr"], snps["pos_grch38"])
+
+
+def _recorded_corpus(model_dir: Path) -> Path:
+    path = model_dir / "training.json"
+    recorded = json.loads(path.read_text()).get("corpus_dir") if path.exists() else None
+    if not recorded or not Path(recorded).is_dir():
+        raise ValueError(
+            f"{model_dir} does not record an existing corpus directory; pass corpus_dir"
+        )
+    return Path(recorded)
+
+
+def _training_config(model_dir: Path, config) -> dict:
+    """The full training recipe from training.json, else just the model config."""
+    path = model_dir / "training.json"
+    return json.loads(path.read_text())["config"] if path.exists() else {"model": config.to_dict()}
+
+
+def _evaluation(model_dir: Path, snp_tower: str) -> dict:
+    """This model's benchmark metrics from evaluation.json, with the baselines' beside them."""
+    from pygenerel.evaluate import METHOD_NAMES
+
+    path = model_dir / "evaluation.json"
+    if not path.exists():
+        return {}
+    results = json.loads(path.read_text())["results"]
+    method = METHOD_NAMES[snp_tower]
+    return {
+        "method": method,
+        "benchmarks": results.get(method, {}),
+        "baselines": {name: value for name, value in results.items() if name != method},
+    }

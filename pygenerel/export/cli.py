@@ -1,0 +1,43 @@
+"""`pygenerel export MODEL_DIR OUT_DIR`: write a model bundle."""
+
+import json
+
+import click
+
+
+@click.command()
+@click.argument("model_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Corpus the model was trained on (default: the one training recorded).",
+)
+@click.option("--name", help="Bundle name (default: generel-<base model>).")
+@click.option("--version", "version", help="Bundle version (default: the pygenerel version).")
+@click.option(
+    "--concept-embeddings/--no-concept-embeddings",
+    default=False,
+    show_default=True,
+    help="Ship the concept catalog's embeddings (else computed on first use).",
+)
+def export(model_dir, out_dir, corpus_dir, name, version, concept_embeddings):
+    """Export a trained model to an ONNX bundle in OUT_DIR."""
+    from pygenerel.export import export_bundle
+
+    path = export_bundle(
+        model_dir,
+        out_dir,
+        corpus_dir=corpus_dir,
+        name=name,
+        version=version,
+        concept_embeddings=concept_embeddings,
+    )
+    manifest = json.loads((path / "manifest.json").read_text())
+    agreement = manifest["int8_agreement"]
+    click.echo(
+        f"wrote {path}: {manifest['snps']} SNPs, {manifest['concepts']} concepts; text encoder "
+        f"{manifest['text_encoder']} (int8 vs fp32 cosine mean {agreement['mean']}, "
+        f"min {agreement['min']} on {agreement['n']} held-out texts)"
+    )

@@ -1,0 +1,150 @@
+"""Plain-Python conversions for the R package `generel`, in one place.
+
+reticulate 1.28 cannot convert numpy 2 arrays or pandas 3 DataFrames, and it turns R's NA into "NA",
+-2147483648 or True. So nothing numpy or pandas crosses the border: matrices travel as little-endian
+float32 bytes in column-major order (R reads them with `readBin(..., size = 4)`), tables as "table specs":
+
+    {"nrow": n, "columns": [{"name": str, "kind": "double" | "integer" | "logical" | "character",
+                             "data": bytearray | list[str], "na": list[int]}]}
+
+double data are float64 bytes (NaN missing), integer and logical data int32 bytes (R's NA_integer_,
+-2**31, missing), character data strings with "" at the 0-based rows listed in "na".
+"""
+import numpy as np
+import pandas as pd
+
+_INT_NA = np.iinfo(np.int32).min
+_model = None
+
+
+def use_model(path=None) -> dict:
+    """Load the bundle at `path` (default: $PYGENEREL_MODEL, else the shipped one) for later calls."""
+    global _model
+    from pygenerel.runtime import load_model
+
+    _model = load_model(path)
+    return info()
+
+
+def _current():
+    if _model is None:
+        use_model(None)
+    return _model
+
+
+def info() -> dict:
+    return _plain(_current().info())
+
+
+def embed(items) -> dict:
+    return _matrix(_current().embed(_strings(items)))
+
+
+def similarity(a, b=None, pairwise=False) -> dict:
+    b = None if b is None else _strings(b)
+    return _matrix(_current().similarity(_strings(a), b, pairwise=bool(pairwise)))
+
+
+def neighbors(query, k=10, types=None) -> dict:
+    types = None if types is None else _strings(types)
+    return encode_table(_current().neighbors(_strings(query), k=int(k), types=types))
+
+
+def annotate(data, traits=None, **options) -> dict:
+    """Annotate a table spec (from an R data.frame) or a file path with the model in use."""
+    from pygenerel.annotate import annotate as run
+
+    table = data if isinstance(data, str) else decode_table(data)
+    options = {key: value for key, value in options.items() if value is not None}
+    if "top_k" in options:
+        options["top_k"] = int(options["top_k"])
+    if "types" in options:
+        options["types"] = _strings(options["types"])
+    return encode_table(run(table, traits=_strings(traits or []), model=_current(), **options))
+
+
+def _strings(x) -> list[str]:
+    """R passes a length-1 vector as a scalar and a longer one as a list."""
+    return [x] if isinstance(x, str) else [str(v) for v in x]
+
+
+def _matrix(values) -> dict:
+    values = np.asarray(values, dtype="<f4")
+    if values.ndim == 1:
+        return {"dim": [len(values)], "data": bytearray(values.tobytes())}
+    return {"dim": list(values.shape), "data": bytearray(values.tobytes(order="F"))}
+
+
+def _plain(value):
+    """numpy scalars and arrays, paths and tuples inside a dict become plain Python for reticulate."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def encode_table(frame: pd.DataFrame) -> dict:
+    columns = []
+    for name in frame.columns:
+        series = frame[name]
+        missing = series.isna().to_numpy()
+        dtype = series.dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            kind = "logical"
+            data = np.where(missing, _INT_NA, series.fillna(False).astype(bool)).astype("<i4")
+        elif pd.api.types.is_integer_dtype(dtype) and _fits_int32(series):
+            kind = "integer"
+            data = np.where(missing, _INT_NA, series.fillna(0).astype("int64")).astype("<i4")
+        elif pd.api.types.is_numeric_dtype(dtype):
+            kind = "double"
+            data = series.astype("float64").to_numpy(na_value=np.nan).astype("<f8")
+        else:
+            kind = "character"
+            data = ["" if gone else _text(v) for v, gone in zip(series.tolist(), missing.tolist())]
+        if kind != "character":
+            data = bytearray(np.ascontiguousarray(data).tobytes())
+        columns.append({"name": str(name), "kind": kind, "data": data,
+                        "na": np.flatnonzero(missing).tolist() if kind == "character" else []})
+    return {"nrow": len(frame), "columns": columns}
+
+
+def decode_table(spec: dict) -> pd.DataFrame:
+    nrow = int(spec["nrow"])
+    data = {}
+    for column in spec["columns"]:
+        kind, raw = column["kind"], column["data"]
+        if kind == "double":
+            values = np.frombuffer(bytes(raw), dtype="<f8").astype("float64")
+        elif kind in ("integer", "logical"):
+            ints = np.frombuffer(bytes(raw), dtype="<i4").astype("int64")
+            gone = ints == _INT_NA
+            if kind == "logical":
+                values = pd.array([None if g else bool(v) for v, g in zip(ints, gone)], dtype="boolean")
+            else:
+                values = pd.array(np.where(gone, 0, ints), dtype="Int64")
+                values[gone] = pd.NA
+        else:
+            values = np.array(_strings(raw) if nrow else [], dtype=object)
+            values[[int(i) for i in _list(column.get("na"))]] = None
+        data[column["name"]] = values
+    return pd.DataFrame(data, index=pd.RangeIndex(nrow))
+
+
+def _list(x) -> list:
+    return [] if x is None else [x] if isinstance(x, (int, float)) else list(x)
+
+
+def _fits_int32(series: pd.Series) -> bool:
+    values = series.dropna()
+    return values.empty or (values.min() > _INT_NA and values.max() <= np.iinfo(np.int32).max)
+
+
+def _text(value) -> str:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "|".join(_text(v) for v in value)
+    return str(value)

@@ -1,0 +1,93 @@
+"""The SNP vocabulary of a bundle: rows of int8 embeddings found by rsid or by position.
+
+Positions are looked up per build, so a GRCh37 table matches the vocabulary directly instead of
+going through the (approximate) liftover.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pygenerel.genome import CHROMOSOMES, normalize_chroms
+from pygenerel.runtime.int8 import Int8Rows
+
+BUILDS = ("GRCh37", "GRCh38")
+_CHROM_CODE = {chrom: i + 1 for i, chrom in enumerate(CHROMOSOMES)}
+
+
+def position_keys(chroms, positions) -> np.ndarray:
+    """One int64 per (chromosome, position); -1 where either is unknown."""
+    chroms = normalize_chroms(chroms)
+    pos = pd.to_numeric(pd.Series(np.asarray(positions, dtype=object)), errors="coerce")
+    pos = pos.fillna(-1).to_numpy(dtype=np.int64)
+    code = pd.Series(chroms, dtype=object).map(_CHROM_CODE).fillna(0).to_numpy(dtype=np.int64)
+    return np.where((code > 0) & (pos > 0), code * 10_000_000_000 + pos, -1)
+
+
+class SnpIndex:
+    def __init__(self, table: pd.DataFrame, embeddings: Int8Rows):
+        if (
+            len(table) != len(embeddings)
+            or not (table["index"].to_numpy() == np.arange(len(table))).all()
+        ):
+            raise ValueError(
+                "snps.tsv.gz rows must be numbered 0..n-1 and match snp_embeddings.npy"
+            )
+        self.table = table
+        self.embeddings = embeddings
+        self._rsids = pd.Index(table["rsid"].str.lower())
+        self._positions = {
+            build: pd.Index(position_keys(table["chr"], table[f"pos_{build.lower()}"]))
+            for build in BUILDS
+        }
+
+    @classmethod
+    def from_bundle(cls, bundle) -> SnpIndex:
+        table = pd.read_csv(
+            bundle.file("snps.tsv.gz"),
+            sep="\t",
+            keep_default_na=False,
+            dtype={
+                "index": np.int64,
+                "rsid": str,
+                "chr": str,
+                "pos_grch37": np.int64,
+                "pos_grch38": np.int64,
+                "a1": str,
+                "a2": str,
+            },
+        )
+        embeddings = Int8Rows.load(bundle.file("snp_embeddings.npy"), bundle.file("snp_scales.npy"))
+        return cls(table, embeddings)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def by_rsid(self, rsids) -> np.ndarray:
+        """Row of each rsid, -1 if absent."""
+        keys = (
+            pd.Series(np.asarray(rsids, dtype=object))
+            .fillna("")
+            .astype(str)
+            .str.strip()
+            .str.lower()
+        )
+        return _first_match(self._rsids, keys.to_numpy())
+
+    def by_position(self, chroms, positions, build: str = "GRCh38") -> np.ndarray:
+        """Row of the vocabulary SNP at each (chromosome, position) in `build`, -1 if none."""
+        if build not in BUILDS:
+            raise ValueError(f"build must be one of {BUILDS}, got {build!r}")
+        keys = position_keys(chroms, positions)
+        rows = _first_match(self._positions[build], keys)
+        return np.where(keys >= 0, rows, -1)
+
+
+def _first_match(index: pd.Index, keys: np.ndarray) -> np.ndarray:
+    """Like Index.get_indexer, but an index with duplicates answers with the first occurrence."""
+    if index.is_unique:
+        return index.get_indexer(keys)
+    first = ~index.duplicated()
+    rows = pd.Index(index[first]).get_indexer(keys)
+    return np.where(rows >= 0, np.flatnonzero(first)[rows], -1)

@@ -1,0 +1,101 @@
+"""TrainConfig: one TOML file holds a whole training recipe (model included).
+
+Presets live in `presets/<name>.toml`; a user file or keyword overrides go on top. Dotted keys
+("model.trainable_layers") override the nested model table.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+from pathlib import Path
+
+from pygenerel.model.config import ModelConfig
+
+PRESETS = Path(__file__).parent / "presets"
+TASKS = ("synonym", "relation", "gwas", "eqtl", "biobank")
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    model: ModelConfig = dataclasses.field(default_factory=ModelConfig)
+    seed: int = 0
+    steps: int = 1000
+    batch_size: int = 64  # global pairs per step (all ranks together)
+    task_batch_size: dict = dataclasses.field(default_factory=dict)  # per-task override
+    task_weights: dict = dataclasses.field(default_factory=lambda: {t: 1.0 for t in TASKS})
+    size_power: float = 1.0  # task probability ~ weight * n_train ** size_power
+    max_pairs_per_task: int = 0  # 0 = all; else a fixed random slice (tiny runs)
+    temperature: float = 0.05
+    lr: float = 5e-5  # text tower
+    lr_head: float = 1e-3  # SNP towers (dense parts)
+    lr_table: float = 1e-2  # SNP id tables (SparseAdam)
+    weight_decay: float = 0.01
+    warmup_steps: int = 100
+    grad_clip: float = 1.0
+    valid_every: int = 500  # 0 = only at the end
+    valid_pairs: int = 512  # per task
+    checkpoint_every: int = 500
+    keep_checkpoints: int = 1
+    log_every: int = 50
+    num_threads: int = 0  # 0 = torch default
+    device: str = "auto"  # auto = cuda when available
+    stop_at: int = 0  # stop after checkpointing at this step; `resume` continues the same run
+
+    @classmethod
+    def from_dict(cls, values: dict) -> TrainConfig:
+        values = dict(values)
+        model = ModelConfig.from_dict(values.pop("model", {}))
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(values) - names
+        if unknown:
+            raise ValueError(f"unknown training config keys: {sorted(unknown)}")
+        unknown_tasks = set(values.get("task_weights", {})) - set(TASKS)
+        if unknown_tasks:
+            raise ValueError(f"unknown tasks in task_weights: {sorted(unknown_tasks)}")
+        return cls(model=model, **values)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def save(self, path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2))
+
+    def batch_size_for(self, task: str) -> int:
+        return int(self.task_batch_size.get(task, self.batch_size))
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in PRESETS.glob("*.toml"))
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _nest(overrides: dict) -> dict:
+    nested: dict = {}
+    for key, value in overrides.items():
+        *parents, leaf = key.split(".")
+        node = nested
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return nested
+
+
+def load_config(preset: str | None = "cpu-default", config: str | Path | None = None, **overrides) -> TrainConfig:
+    """Preset, then a TOML file, then keyword overrides (dotted keys reach into [model])."""
+    values: dict = {}
+    if preset:
+        path = PRESETS / f"{preset}.toml"
+        if not path.exists():
+            raise ValueError(f"unknown preset {preset!r}; presets: {preset_names()}")
+        values = tomllib.loads(path.read_text())
+    if config:
+        values = _merge(values, tomllib.loads(Path(config).read_text()))
+    values = _merge(values, _nest(overrides))
+    return TrainConfig.from_dict(values)

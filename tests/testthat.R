@@ -1,0 +1,4 @@
+library(testthat)
+library(generel)
+
+test_check("generel")

@@ -1,0 +1,48 @@
+test_that("annotate keeps every row and column as given and appends the GENEREL columns", {
+  skip_if_no_python()
+  gwas <- example_gwas()
+  gwas$CHR <- factor(gwas$CHR)                 # R types come back unchanged
+  gwas$note <- ifelse(gwas$P < 1e-3, "low P", NA)
+  out <- generel_annotate(gwas, trait = c("type 2 diabetes", "Coronary artery disease"), top_k = 2)
+  expect_s3_class(out, "data.frame")
+  expect_identical(out[names(gwas)], gwas)
+  added <- setdiff(names(out), names(gwas))
+  expect_equal(added[1:3], c("generel_match", "generel_type_2_diabetes",
+                             "generel_coronary_artery_disease"))
+  expect_equal(added[4:11], paste0("generel_top", rep(1:2, each = 4), "_",
+                                   c("id", "name", "type", "score")))
+  expect_true(all(out$generel_match %in% c("rsid", "chrpos", "locus", "none")))
+  expect_true(is.double(out$generel_type_2_diabetes) && is.character(out$generel_top1_name))
+  # the trait column is the similarity of each SNP with the trait
+  rows <- which(out$generel_match == "rsid")[1:5]
+  direct <- generel_similarity(out$SNP[rows], "type 2 diabetes")[, 1]
+  expect_equal(unname(out$generel_type_2_diabetes[rows]), unname(direct), tolerance = 1e-6)
+  expect_true(all(out$generel_top1_score >= out$generel_top2_score, na.rm = TRUE))
+})
+
+test_that("a file path gives the same annotation as the data.frame", {
+  skip_if_no_python()
+  path <- system.file("extdata", "example_gwas.tsv", package = "generel")
+  from_file <- generel_annotate(path, trait = "type 2 diabetes")
+  from_frame <- generel_annotate(example_gwas(), trait = "type 2 diabetes")
+  expect_equal(nrow(from_file), nrow(from_frame))
+  expect_equal(from_file$SNP, from_frame$SNP)
+  expect_equal(from_file$generel_type_2_diabetes, from_frame$generel_type_2_diabetes, tolerance = 1e-6)
+})
+
+test_that("p_threshold scores only significant rows, and snp_col and ... reach Python", {
+  skip_if_no_python()
+  gwas <- example_gwas()
+  names(gwas)[names(gwas) == "SNP"] <- "marker_label"
+  out <- generel_annotate(gwas, trait = "obesity", p_threshold = 5e-8, snp_col = "marker_label",
+                          pos_col = "BP_GRCh38", build = "GRCh38")
+  expect_equal(nrow(out), nrow(gwas))
+  expect_equal(!is.na(out$generel_obesity), gwas$P <= 5e-8)
+  expect_true(all(out$generel_match[gwas$P <= 5e-8] != "none"))
+  expect_true(all(is.na(out$generel_match[gwas$P > 5e-8])))
+  e <- tryCatch(generel_annotate(gwas, trait = "obesity", snp_col = "no_such_column"),
+                error = identity)
+  expect_s3_class(e, "generel_error")
+  expect_match(conditionMessage(e), "no_such_column", fixed = TRUE)
+  expect_error(generel_annotate(1:3), "data.frame or a file path", class = "generel_error")
+})

@@ -1,0 +1,34 @@
+test_that("similarity is a matrix with dimnames, equal to the dot products of the embeddings", {
+  skip_if_no_python()
+  x <- c("rs7903146", "type 2 diabetes")
+  s <- generel_similarity(x, "insulin resistance")
+  expect_true(is.matrix(s) && is.double(s))
+  expect_equal(dimnames(s), list(x, "insulin resistance"))
+  e <- generel_embed(c(x, "insulin resistance"))
+  expected <- e[1:2, ] %*% e[3, ]
+  dimnames(expected) <- dimnames(s)
+  expect_equal(s, expected, tolerance = 1e-5)
+  expect_true(all(s >= -1 - 1e-6 & s <= 1 + 1e-6))
+})
+
+test_that("y = NULL compares x with itself and pairwise gives the diagonal", {
+  skip_if_no_python()
+  x <- c("rs7903146", "rs1333049", "coronary artery disease", "TCF7L2")
+  s <- generel_similarity(x)
+  expect_equal(dim(s), c(4L, 4L))
+  expect_equal(s, t(s), tolerance = 1e-6)
+  expect_equal(unname(diag(s)), rep(1, 4), tolerance = 1e-5)
+  y <- c("type 2 diabetes", "myocardial infarction", "heart disease", "insulin")
+  p <- generel_similarity(x, y, pairwise = TRUE)
+  expect_equal(p, diag(generel_similarity(x, y)), tolerance = 1e-6)
+  expect_error(generel_similarity(x, y[1:2], pairwise = TRUE), "same length", class = "generel_error")
+})
+
+test_that("one item works, and an rsid the model cannot place gives NA", {
+  skip_if_no_python()
+  expect_equal(dim(generel_similarity("rs7903146", "type 2 diabetes")), c(1L, 1L))
+  s <- generel_similarity(c("rs7903146", "rs999999999"), "type 2 diabetes")
+  expect_false(is.na(s[1, 1]))
+  expect_true(is.na(s[2, 1]))
+  expect_error(generel_similarity(c("a", NA)), "without NA", class = "generel_error")
+})

@@ -52,7 +52,7 @@ bridge <- function() {
   .generel$bridge <- tryCatch(
     reticulate::import("pygenerel.r_bridge", convert = TRUE),
     error = function(e) stop(generel_condition(paste0(
-      "cannot import pygenerel with Python ", python, ": ", python_message(e)
+      "cannot import pygenerel with Python ", python, ": ", one_line(conditionMessage(e))
     )))
   )
   .generel$bridge
@@ -70,26 +70,36 @@ start_python <- function(python) {
   ))))
 }
 
-# Call a bridge function; a Python exception becomes a one-line R error of class "generel_error".
+# Call a bridge function. Python reports a failure as list(error = <one line>, type = <class>)
+# rather than raising (see pygenerel/r_bridge.py); either way the caller gets a "generel_error".
 call_bridge <- function(name, ..., call = sys.call(sys.parent())) {
   force(call)
-  module <- bridge()
-  tryCatch(
-    module[[name]](...),
-    error = function(e) stop(generel_condition(python_message(e), call = call))
-  )
+  fun <- bridge_function(name)
+  result <- tryCatch(fun(...), error = function(e) {
+    stop(generel_condition(one_line(conditionMessage(e)), call = call))
+  })
+  if (!is.null(result$error)) {
+    stop(generel_condition(result$error, call = call, python_type = result$type))
+  }
+  result$value
 }
 
-python_message <- function(e) {
-  message <- conditionMessage(e)
-  last <- reticulate::py_last_error()
-  if (!is.null(last) && grepl(trimws(last$value), message, fixed = TRUE)) message <- last$value
+# Each Python function is looked up once: a fresh reference per call would only add work for R's
+# garbage collector.
+bridge_function <- function(name) {
+  key <- paste0("fun_", name)
+  if (is.null(.generel[[key]])) .generel[[key]] <- bridge()[[name]]
+  .generel[[key]]
+}
+
+one_line <- function(message) {
   message <- sub("\\s*(Detailed traceback|Run `reticulate::py_last_error\\(\\)`).*$", "", message)
   gsub("\\s*\n\\s*", " ", trimws(message))
 }
 
-generel_condition <- function(message, call = NULL) {
-  structure(class = c("generel_error", "error", "condition"), list(message = message, call = call))
+generel_condition <- function(message, call = NULL, python_type = NULL) {
+  structure(class = c("generel_error", "error", "condition"),
+            list(message = message, call = call, python_type = python_type))
 }
 
 # A float32 matrix (or vector) from the bridge: {"dim": [...], "data": bytes in column-major order}.

@@ -10,6 +10,8 @@ float32 bytes in column-major order (R reads them with `readBin(..., size = 4)`)
 double data are float64 bytes (NaN missing), integer and logical data int32 bytes (R's NA_integer_,
 -2**31, missing), character data strings with "" at the 0-based rows listed in "na".
 """
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -17,39 +19,63 @@ _INT_NA = np.iinfo(np.int32).min
 _model = None
 
 
+def _for_r(function):
+    """Python failures reach R as {"error": one line, "type": class}, from which R raises its own
+    condition: no traceback to parse, and no exception object left for R's garbage collector."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        try:
+            return {"value": function(*args, **kwargs)}
+        except Exception as error:  # noqa: BLE001 - every failure becomes an R condition
+            return {"error": " ".join(str(error).split()) or type(error).__name__,
+                    "type": type(error).__name__}
+
+    return call
+
+
+@_for_r
 def use_model(path=None) -> dict:
     """Load the bundle at `path` (default: $PYGENEREL_MODEL, else the shipped one) for later calls."""
     global _model
     from pygenerel.runtime import load_model
 
     _model = load_model(path)
-    return info()
+    return _plain(_model.info())
 
 
 def _current():
+    global _model
     if _model is None:
-        use_model(None)
+        from pygenerel.runtime import load_model
+
+        _model = load_model()
     return _model
 
 
+@_for_r
 def info() -> dict:
     return _plain(_current().info())
 
 
+@_for_r
 def embed(items) -> dict:
     return _matrix(_current().embed(_strings(items)))
 
 
+@_for_r
 def similarity(a, b=None, pairwise=False) -> dict:
     b = None if b is None else _strings(b)
     return _matrix(_current().similarity(_strings(a), b, pairwise=bool(pairwise)))
 
 
+@_for_r
 def neighbors(query, k=10, types=None) -> dict:
     types = None if types is None else _strings(types)
     return encode_table(_current().neighbors(_strings(query), k=int(k), types=types))
 
 
+@_for_r
 def annotate(data, traits=None, **options) -> dict:
     """Annotate a table spec (from an R data.frame) or a file path with the model in use."""
     from pygenerel.annotate import annotate as run

@@ -21,16 +21,18 @@ import pyarrow as pa
 from pygenerel.annotate.build import BuildChoice, infer_build, normalize_build
 from pygenerel.annotate.columns import ColumnMap, check_unique, detect_columns
 from pygenerel.annotate.errors import AnnotateError
-from pygenerel.annotate.reader import Chunk, open_table
+from pygenerel.annotate.reader import Chunk, open_table, prefetched
 from pygenerel.annotate.variants import Variants, parse_numbers, parse_variants
 from pygenerel.annotate.writer import TableWriter, default_output
 
 MATCH_COLUMN = "generel_match"
 HOWS = ("rsid", "chrpos", "locus", "none")
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 100_000
 TOPK_BATCH = 256  # SNPs scored against the whole catalog at once: bounds the score matrix
-CHECK_ROWS = 20_000  # positions per later chunk re-checked against the inferred build
+INFER_ROWS = 50_000  # positions the build is inferred from
+CHECK_ROWS = 5_000  # positions per later chunk re-checked against the inferred build
 PROGRESS_SECONDS = 10.0
+FLOAT, STRING = pa.float32(), pa.string()
 
 
 def trait_column(trait: str) -> str:
@@ -120,9 +122,8 @@ class Scorer:
         how = np.full(n, None, dtype=object)
         emb = np.full((0, self.model.dim), np.nan, dtype=np.float32)
         if len(scored):
-            emb, how[scored] = self.model.embed_variants(
-                variants.rsids[scored], variants.chroms[scored], variants.positions[scored], build=build
-            )
+            rsids, chroms, positions = variants.take(None if len(scored) == n else scored)
+            emb, how[scored] = self.model.embed_variants(rsids, chroms, positions, build=build)
         columns = {MATCH_COLUMN: pa.array(how, pa.string())}
         if self.traits:
             scores = emb @ self.trait_vectors.T
@@ -132,7 +133,7 @@ class Scorer:
             columns.update(self._top(emb, scored, n))
         self.summary.rows += n
         self.summary.not_scored += n - len(scored)
-        self.summary.matched.update(how[scored])
+        self.summary.matched.update({h: int((how[scored] == h).sum()) for h in HOWS})
         return pa.table(columns)
 
     def _column(self, table: pa.Table, role: str):
@@ -156,17 +157,16 @@ class Scorer:
     def _build(self, variants: Variants, chunk: Chunk) -> str:
         """The build for positions: given, inferred from the first chunk with positions, and
         re-checked on a sample of every later chunk so a table that switches builds fails."""
-        located = np.flatnonzero(variants.has_position())
+        located = variants.located()
         if not len(located):
             return self.choice.build if self.choice else "GRCh38"
         if self.choice is None:
-            self.choice = infer_build(self.model, variants.chroms[located],
-                                      variants.positions[located], self.source)
+            _, chroms, positions = variants.take(located[:INFER_ROWS])
+            self.choice = infer_build(self.model, chroms, positions, self.source)
             self.summary.build = self.choice
         elif self.choice.evidence:
-            sample = located[:CHECK_ROWS]
-            here = infer_build(self.model, variants.chroms[sample], variants.positions[sample],
-                               self.source)
+            _, chroms, positions = variants.take(located[:CHECK_ROWS])
+            here = infer_build(self.model, chroms, positions, self.source)
             if here.evidence and here.build != self.choice.build:
                 raise AnnotateError(
                     f"{self.source}: mixed builds: rows from {chunk.locate(0)} look like "
@@ -188,25 +188,25 @@ class Scorer:
                 np.tile(np.arange(s.shape[1]), (len(part), 1))
             top = np.take_along_axis(top, np.argsort(-np.take_along_axis(s, top, 1), 1, kind="stable"), 1)
             best[part], best_scores[part] = rows[top], np.take_along_axis(s, top, 1)
-        columns = {}
+        columns, fields = {}, {f: table[f].to_numpy() for f in ("id", "name", "type")}
         for r in range(k):
             hit = best[:, r] >= 0
-            for field_name in ("id", "name", "type"):
+            for field_name, catalog_values in fields.items():
                 values = np.full(len(scored), None, dtype=object)
-                values[hit] = table[field_name].to_numpy()[best[hit, r]]
-                columns[f"generel_top{r + 1}_{field_name}"] = _spread(values, scored, n, pa.string())
+                values[hit] = catalog_values[best[hit, r]]
+                columns[f"generel_top{r + 1}_{field_name}"] = _spread(values, scored, n, STRING)
             columns[f"generel_top{r + 1}_score"] = _spread(best_scores[:, r], scored, n)
         for r in range(k, self.top_k):  # a catalog smaller than k: the columns still exist
-            for field_name, kind in (("id", pa.string()), ("name", pa.string()),
-                                     ("type", pa.string()), ("score", pa.float32())):
+            for field_name, kind in (("id", STRING), ("name", STRING), ("type", STRING),
+                                     ("score", FLOAT)):
                 columns[f"generel_top{r + 1}_{field_name}"] = pa.nulls(n, kind)
         return columns
 
 
-def _spread(values: np.ndarray, rows: np.ndarray, n: int, kind=pa.float32()) -> pa.Array:
+def _spread(values: np.ndarray, rows: np.ndarray, n: int, kind: pa.DataType = FLOAT) -> pa.Array:
     """Values for `rows` placed in a column of n, the rest null."""
-    full = np.full(n, None if kind == pa.string() else np.nan,
-                   dtype=object if kind == pa.string() else np.float32)
+    text = kind == STRING
+    full = np.full(n, None if text else np.nan, dtype=object if text else np.float32)
     full[rows] = values
     return pa.array(full, kind, from_pandas=True)
 
@@ -227,8 +227,8 @@ def annotate(path_or_df, traits=(), top_k=None, types=None, p_threshold=None, sn
     if isinstance(traits, str):
         traits = [traits]
     overrides = {"snp": snp_col, "chr": chr_col, "pos": pos_col, "p": p_col}
-    options = dict(traits=traits, top_k=top_k, types=types, p_threshold=p_threshold,
-                   build=normalize_build(build))
+    options = {"traits": traits, "top_k": top_k, "types": types, "p_threshold": p_threshold,
+               "build": normalize_build(build)}
     log = _logger(verbose)
     if isinstance(path_or_df, pd.DataFrame):
         if out is not None:
@@ -260,7 +260,7 @@ def annotate_file(path, out=None, **options) -> Path:
 
 
 def _annotate_chunks(source, model, overrides, options, chunk_rows, log, emit) -> Summary:
-    chunks = source.chunks(chunk_rows)
+    chunks = prefetched(source.chunks(chunk_rows))
     first = next(chunks, None)
     if first is None:
         raise AnnotateError(f"{source.path}: the file is empty (a header but no data rows)")
@@ -312,7 +312,7 @@ def _arrow(series: pd.Series) -> pa.Array:
     """A DataFrame column for parsing: numbers stay numbers, everything else becomes text."""
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         return pa.array(series.to_numpy(dtype=np.float64, na_value=np.nan), from_pandas=True)
-    return pa.array([_text(v) for v in series], pa.string())
+    return pa.array(series.astype("string"), pa.string(), from_pandas=True)
 
 
 def _text(value):

@@ -38,7 +38,7 @@ def normalize_build(name: str) -> str:
 
 def infer_build(model, chroms, positions, source: str = "input") -> BuildChoice:
     """The build whose vocabulary positions the table hits; an error if it hits both."""
-    located = (np.asarray(positions) > 0) & (np.asarray(chroms, dtype=object) != None)  # noqa: E711
+    located = (np.asarray(positions) > 0) & (np.asarray(chroms, dtype=object) != None)
     n = int(located.sum())
     if n == 0:
         return BuildChoice(DEFAULT, "no positions to infer from; positions would be read as GRCh38")

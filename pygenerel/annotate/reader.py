@@ -6,10 +6,12 @@ Text columns are read as strings so that every value passes through to the outpu
 from __future__ import annotations
 
 import io
+import queue
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -19,7 +21,7 @@ import pyarrow.parquet as pq
 from pygenerel.annotate.columns import check_unique
 from pygenerel.annotate.errors import AnnotateError
 
-BLOCK_BYTES = 8 << 20
+BLOCK_BYTES = 4 << 20
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\x28\xb5\x2f\xfd": "zstd", b"PAR1": "parquet"}
 
 
@@ -51,7 +53,7 @@ class TableSource:
         packed = f", {self.compression}" if self.compression else ""
         return f"{self.path.name}: {self.format}{packed}, {len(self.names)} columns"
 
-    def chunks(self, rows: int = 200_000) -> Iterator[Chunk]:
+    def chunks(self, rows: int = 100_000) -> Iterator[Chunk]:
         """The file in order, in pieces of at most `rows` rows (text: also at most BLOCK_BYTES)."""
         line = self.header_line + 1
         for table in self._tables(rows):
@@ -76,16 +78,16 @@ class TableSource:
             yield from self._arrow_text()
 
     def _arrow_text(self) -> Iterator[pa.Table]:
-        options = dict(
-            read_options=pacsv.ReadOptions(
+        options = {
+            "read_options": pacsv.ReadOptions(
                 column_names=self.names, skip_rows=self.header_line, block_size=BLOCK_BYTES
             ),
-            parse_options=pacsv.ParseOptions(delimiter="\t" if self.format == "tsv" else ","),
-            convert_options=pacsv.ConvertOptions(
+            "parse_options": pacsv.ParseOptions(delimiter="\t" if self.format == "tsv" else ","),
+            "convert_options": pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in self.names},
                 strings_can_be_null=False, quoted_strings_can_be_null=False,
             ),
-        )
+        }
         with pa.input_stream(str(self.path), compression=self.compression) as stream:
             try:
                 for batch in pacsv.open_csv(stream, **options):
@@ -107,6 +109,41 @@ class TableSource:
                 if count != width:
                     return f"{self.path} line {number}: expected {width} fields, found {count}"
         return message
+
+
+def prefetched(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
+    """The same chunks, read ahead on a thread (pyarrow parses and inflates without the GIL), so
+    reading overlaps scoring. A reading error is raised here, in order; stopping early stops the
+    thread and closes the file."""
+    ahead: queue.Queue = queue.Queue(maxsize=depth)
+    stop, done = threading.Event(), object()
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                if stop.is_set():
+                    return
+                ahead.put(chunk)
+            ahead.put(done)
+        except Exception as error:  # noqa: BLE001  (handed to the consumer, raised there)
+            ahead.put(error)
+        finally:
+            chunks.close()
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    try:
+        while (item := ahead.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a put() so the thread sees stop
+            try:
+                ahead.get(timeout=0.05)
+            except queue.Empty:
+                pass
 
 
 def open_table(path) -> TableSource:

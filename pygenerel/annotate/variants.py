@@ -22,18 +22,29 @@ _FLOAT = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
 
 @dataclass
 class Variants:
-    """Per row: rsid ('rs123' or None), chromosome ('1'..'22', 'X', 'Y', 'MT' or None), position
-    (int64, -1 unknown)."""
+    """Per row, as pyarrow arrays: rsid ('rs123' or null), chromosome ('1'..'22', 'X', 'Y', 'MT' or
+    null) and position (int64 or null). Rows become numpy only when taken: most never are."""
 
-    rsids: np.ndarray
-    chroms: np.ndarray
-    positions: np.ndarray
+    rsids: pa.Array
+    chroms: pa.Array
+    positions: pa.Array
 
     def __len__(self) -> int:
         return len(self.positions)
 
-    def has_position(self) -> np.ndarray:
-        return (self.positions > 0) & (self.chroms != None)  # noqa: E711 (elementwise)
+    def located(self) -> np.ndarray:
+        """Indices of the rows with both a chromosome and a position."""
+        return np.flatnonzero(pc.and_(pc.is_valid(self.chroms), pc.is_valid(self.positions))
+                              .to_numpy(zero_copy_only=False))
+
+    def take(self, rows=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rsids, chroms, positions) for `rows` (default all) as numpy: None and -1 for unknown."""
+        arrays = [self.rsids, self.chroms, self.positions]
+        if rows is not None:
+            arrays = [a.take(pa.array(rows, pa.int64())) for a in arrays]
+        rsids, chroms, positions = arrays
+        return (rsids.to_numpy(zero_copy_only=False), chroms.to_numpy(zero_copy_only=False),
+                pc.fill_null(positions, -1).to_numpy())
 
 
 def as_strings(values) -> pa.Array:
@@ -141,8 +152,5 @@ def parse_variants(snp=None, chroms=None, positions=None) -> Variants:
         located = pc.and_(pc.is_valid(chrom), pc.is_valid(pos))
         chrom = pc.if_else(located, chrom, snp_chrom)
         pos = pc.if_else(located, pos, snp_pos)
-    return Variants(
-        rsids=rsids.to_numpy(zero_copy_only=False),
-        chroms=chrom.to_numpy(zero_copy_only=False),
-        positions=pc.fill_null(pos, -1).to_numpy(),
-    )
+    located = pc.and_(pc.is_valid(chrom), pc.is_valid(pos))
+    return Variants(rsids, pc.if_else(located, chrom, None), pc.if_else(located, pos, None))

@@ -1,6 +1,7 @@
 """Tasks `gwas`, `eqtl` and `biobank`: SNP associations (SNP on the left) and biobank genetic
 correlations between traits. Weights follow links.WEIGHT_FORMULAS.
 """
+
 from __future__ import annotations
 
 import importlib.resources
@@ -14,7 +15,7 @@ from .ids import GeneIds, normalize_name
 from .links import association_weight, snp_links, text_links
 from .rawfiles import RawDataError, RawDir
 
-# Type of a GWAS mapped trait that no loaded ontology defines, by its id prefix.
+# Type of a GWAS mapped trait that no loaded ontology defines or names, by its id prefix.
 MAPPED_TYPES = {"Orphanet": "disease", "HP": "phenotype", "UBERON": "anatomy"}
 BBJ_DISEASE_CATEGORIES = ("disease", "Tumor", "Other")
 
@@ -37,7 +38,8 @@ def gwas_links(raw: RawDir, concepts: ConceptRegistry) -> tuple[pd.DataFrame, pd
     concepts.add(reported, catalog["reported_trait"], "trait", "GWAS Catalog")
     mapped = catalog.dropna(subset=["mapped_id"])
     new = mapped[~mapped["mapped_id"].map(lambda i: i in concepts)]
-    types = new["mapped_id"].str.split(":").str[0].map(lambda p: MAPPED_TYPES.get(p, "trait"))
+    by_prefix = new["mapped_id"].str.split(":").str[0].map(lambda p: MAPPED_TYPES.get(p, "trait"))
+    types = concepts.types_by_name(new["mapped_trait"]).fillna(pd.Series(by_prefix.to_numpy()))
     concepts.add(new["mapped_id"], new["mapped_trait"], types, "GWAS Catalog")
     weight = association_weight(catalog["mlog_p"], catalog["odds_ratio"])
     mapped_weight = weight[catalog["mapped_id"].notna().to_numpy()]
@@ -48,17 +50,47 @@ def gwas_links(raw: RawDir, concepts: ConceptRegistry) -> tuple[pd.DataFrame, pd
     phecodes = "phecode:" + pgrm["phecode"]
     concepts.add(phecodes, pgrm["phecode_name"], "disease", "PGRM")
 
-    links = pd.concat([
-        snp_links(concepts, catalog["rsid"], reported, "gwas", "snp_trait", "GWAS Catalog", weight),
-        snp_links(concepts, mapped["rsid"], mapped["mapped_id"], "gwas", "snp_mapped_trait",
-                  "GWAS Catalog", mapped_weight),
-        snp_links(concepts, doid["rsid"], doid["doid"], "gwas", "snp_trait", "GWAS Catalog (DOID)",
-                  association_weight(doid["mlog_p"])),
-        snp_links(concepts, pgrm["rsid"], phecodes, "gwas", "snp_phecode", "PGRM",
-                  association_weight(pgrm["mlog_p"], pgrm["odds_ratio"])),
-    ], ignore_index=True)
-    pairs = pd.DataFrame({"reported": reported[catalog["mapped_id"].notna()].to_numpy(),
-                          "mapped": mapped["mapped_id"].to_numpy()}).drop_duplicates()
+    links = pd.concat(
+        [
+            snp_links(
+                concepts, catalog["rsid"], reported, "gwas", "snp_trait", "GWAS Catalog", weight
+            ),
+            snp_links(
+                concepts,
+                mapped["rsid"],
+                mapped["mapped_id"],
+                "gwas",
+                "snp_mapped_trait",
+                "GWAS Catalog",
+                mapped_weight,
+            ),
+            snp_links(
+                concepts,
+                doid["rsid"],
+                doid["doid"],
+                "gwas",
+                "snp_trait",
+                "GWAS Catalog (DOID)",
+                association_weight(doid["mlog_p"]),
+            ),
+            snp_links(
+                concepts,
+                pgrm["rsid"],
+                phecodes,
+                "gwas",
+                "snp_phecode",
+                "PGRM",
+                association_weight(pgrm["mlog_p"], pgrm["odds_ratio"]),
+            ),
+        ],
+        ignore_index=True,
+    )
+    pairs = pd.DataFrame(
+        {
+            "reported": reported[catalog["mapped_id"].notna()].to_numpy(),
+            "mapped": mapped["mapped_id"].to_numpy(),
+        }
+    ).drop_duplicates()
     pairs["unique"] = ~pairs["reported"].duplicated(keep=False)
     return _strongest(links), pairs.reset_index(drop=True)
 
@@ -93,16 +125,34 @@ def biobank_links(raw: RawDir, concepts: ConceptRegistry):
     ukbb = ukbb[ukbb["right_id"].map(lambda i: i in concepts)]
     with np.errstate(divide="ignore"):
         mlog_p = -np.log10(ukbb["p"].to_numpy())
-    snp_part = snp_links(concepts, ukbb["rsid"], ukbb["right_id"], "biobank", "snp_phecode",
-                         "UK Biobank (PGRM)", association_weight(mlog_p, ukbb["odds_ratio"]))
+    snp_part = snp_links(
+        concepts,
+        ukbb["rsid"],
+        ukbb["right_id"],
+        "biobank",
+        "snp_phecode",
+        "UK Biobank (PGRM)",
+        association_weight(mlog_p, ukbb["odds_ratio"]),
+    )
 
     bbj = _bbj_pairs(raw, concepts)
     significant = bbj[bbj["p"] < 0.05]
-    trait_part = text_links(concepts, significant["left_id"], significant["right_id"], "biobank",
-                            "genetic_correlation", "BioBank Japan",
-                            np.clip(significant["value"].to_numpy(), 0.05, 1.0))
-    ukbb_values = pd.DataFrame({"rsid": ukbb["rsid"].to_numpy(), "right_id": ukbb["right_id"].to_numpy(),
-                                "value": np.abs(np.log(ukbb["odds_ratio"].to_numpy()))})
+    trait_part = text_links(
+        concepts,
+        significant["left_id"],
+        significant["right_id"],
+        "biobank",
+        "genetic_correlation",
+        "BioBank Japan",
+        np.clip(significant["value"].to_numpy(), 0.05, 1.0),
+    )
+    ukbb_values = pd.DataFrame(
+        {
+            "rsid": ukbb["rsid"].to_numpy(),
+            "right_id": ukbb["right_id"].to_numpy(),
+            "value": np.abs(np.log(ukbb["odds_ratio"].to_numpy())),
+        }
+    )
     links = pd.concat([_strongest(snp_part), trait_part], ignore_index=True)
     return links, ukbb_values.drop_duplicates(["rsid", "right_id"]), bbj
 
@@ -116,17 +166,29 @@ def _bbj_pairs(raw: RawDir, concepts: ConceptRegistry) -> pd.DataFrame:
     traits["name"] = traits["abbreviation"].map(readable).fillna(traits["abbreviation"])
     traits["id"] = traits["name"].map(trait_id)
     is_disease = traits["category"].str.endswith(BBJ_DISEASE_CATEGORIES)
-    concepts.add(traits["id"], traits["name"], np.where(is_disease, "disease", "trait"), "BioBank Japan",
-                 traits["abbreviation"].map(lambda a: [a]))
+    concepts.add(
+        traits["id"],
+        traits["name"],
+        np.where(is_disease, "disease", "trait"),
+        "BioBank Japan",
+        traits["abbreviation"].map(lambda a: [a]),
+    )
     id_of = traits.set_index("abbreviation")["id"]
     rg = readers.read_bbj_rg(raw)
     unknown = sorted(set(rg["trait1"]) - set(id_of.index) | set(rg["trait2"]) - set(id_of.index))
     if unknown:
-        raise RawDataError(f"{raw.root / 'biobank_rg/gwaslab_input_rg.txt.gz'}: traits "
-                                   f"{unknown} are not in gwaslab_trait_list.txt")
-    return pd.DataFrame({"left_id": rg["trait1"].map(id_of).to_numpy(),
-                         "right_id": rg["trait2"].map(id_of).to_numpy(),
-                         "value": rg["rg"].abs().to_numpy(), "p": rg["p"].to_numpy()})
+        raise RawDataError(
+            f"{raw.root / 'biobank_rg/gwaslab_input_rg.txt.gz'}: traits "
+            f"{unknown} are not in gwaslab_trait_list.txt"
+        )
+    return pd.DataFrame(
+        {
+            "left_id": rg["trait1"].map(id_of).to_numpy(),
+            "right_id": rg["trait2"].map(id_of).to_numpy(),
+            "value": rg["rg"].abs().to_numpy(),
+            "p": rg["p"].to_numpy(),
+        }
+    )
 
 
 def _strongest(links: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,7 @@ DrugCentral drug-target pairs, which never enter training. Every benchmark posit
 removed from every training source, matching pairs on concept classes (genes by HGNC id,
 diseases through xrefs and normalised names, drugs by normalised name, SNPs by rsid).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,21 +19,42 @@ from .ids import GeneIds, normalize_names
 from .rawfiles import RawDir
 from .split import pair_keys
 
-BENCHMARK_COLUMNS = ["benchmark", "left_id", "left_text", "left_kind", "right_id", "right_text",
-                     "right_kind", "label", "value", "right_type"]
+BENCHMARK_COLUMNS = [
+    "benchmark",
+    "left_id",
+    "left_text",
+    "left_kind",
+    "right_id",
+    "right_text",
+    "right_kind",
+    "label",
+    "value",
+    "right_type",
+]
 CORRELATION_BENCHMARKS = ("pgrm_ukbb", "bbj_rg")
 NEGATIVE_TRIES = 30
 
 
-def from_links(name: str, links: pd.DataFrame, concepts: ConceptRegistry, value=np.nan) -> pd.DataFrame:
+def from_links(
+    name: str, links: pd.DataFrame, concepts: ConceptRegistry, value=np.nan
+) -> pd.DataFrame:
     """Benchmark positives from link rows (label 1, or NaN with a value for correlations)."""
     label = np.nan if name in CORRELATION_BENCHMARKS else 1.0
-    return pd.DataFrame({
-        "benchmark": name, "left_id": links["left_id"].to_numpy(), "left_text": links["left_text"].to_numpy(),
-        "left_kind": links["left_kind"].to_numpy(), "right_id": links["right_id"].to_numpy(),
-        "right_text": links["right_text"].to_numpy(), "right_kind": links["right_kind"].to_numpy(),
-        "label": label, "value": value, "right_type": concepts.types(links["right_id"]).to_numpy(),
-    }, columns=BENCHMARK_COLUMNS)
+    return pd.DataFrame(
+        {
+            "benchmark": name,
+            "left_id": links["left_id"].to_numpy(),
+            "left_text": links["left_text"].to_numpy(),
+            "left_kind": links["left_kind"].to_numpy(),
+            "right_id": links["right_id"].to_numpy(),
+            "right_text": links["right_text"].to_numpy(),
+            "right_kind": links["right_kind"].to_numpy(),
+            "label": label,
+            "value": value,
+            "right_type": concepts.types(links["right_id"]).to_numpy(),
+        },
+        columns=BENCHMARK_COLUMNS,
+    )
 
 
 def synonym_heldout(test_synonyms: pd.DataFrame, concepts: ConceptRegistry) -> pd.DataFrame:
@@ -44,16 +66,24 @@ def synonym_heldout(test_synonyms: pd.DataFrame, concepts: ConceptRegistry) -> p
 def disgenet(raw: RawDir, concepts: ConceptRegistry, genes: GeneIds) -> pd.DataFrame:
     """DisGeNET curated gene (HGNC) - disease (UMLS CUI) pairs; the diseases join the catalogue."""
     table = readers.read_disgenet(raw)
-    table = table.assign(gene=genes.from_entrez(table["entrez_id"]).to_numpy()).dropna(subset=["gene"])
+    table = table.assign(gene=genes.from_entrez(table["entrez_id"]).to_numpy()).dropna(
+        subset=["gene"]
+    )
     concepts.add(table["umls_id"], table["disease_name"], "disease", "DisGeNET")
-    pairs = pd.DataFrame({"left_id": table["gene"].to_numpy(), "right_id": table["umls_id"].to_numpy()})
+    pairs = pd.DataFrame(
+        {"left_id": table["gene"].to_numpy(), "right_id": table["umls_id"].to_numpy()}
+    )
     return _concept_pairs("disgenet", pairs.drop_duplicates(), concepts)
 
 
-def drugcentral(raw: RawDir, concepts: ConceptRegistry, genes: GeneIds, drugs: DrugIds) -> pd.DataFrame:
+def drugcentral(
+    raw: RawDir, concepts: ConceptRegistry, genes: GeneIds, drugs: DrugIds
+) -> pd.DataFrame:
     """DrugCentral drug - human target gene pairs (UniProt accessions mapped to HGNC)."""
     table = readers.read_drugcentral_targets(raw)
-    table = table.assign(gene=genes.from_uniprot(table["accession"]).to_numpy()).dropna(subset=["gene"])
+    table = table.assign(gene=genes.from_uniprot(table["accession"]).to_numpy()).dropna(
+        subset=["gene"]
+    )
     drug_ids = drugs.ids(table["drug_name"])
     concepts.add(drug_ids, table["drug_name"], "drug", "DrugCentral")
     pairs = pd.DataFrame({"left_id": drug_ids.to_numpy(), "right_id": table["gene"].to_numpy()})
@@ -61,14 +91,18 @@ def drugcentral(raw: RawDir, concepts: ConceptRegistry, genes: GeneIds, drugs: D
 
 
 def _concept_pairs(name, pairs, concepts) -> pd.DataFrame:
-    links = pairs.assign(left_text=concepts.names(pairs["left_id"]).to_numpy(),
-                         right_text=concepts.names(pairs["right_id"]).to_numpy(),
-                         left_kind="text", right_kind="text")
+    links = pairs.assign(
+        left_text=concepts.names(pairs["left_id"]).to_numpy(),
+        right_text=concepts.names(pairs["right_id"]).to_numpy(),
+        left_kind="text",
+        right_kind="text",
+    )
     return from_links(name, links, concepts)
 
 
-def add_negatives(positives: pd.DataFrame, known_pairs: set, classes: ConceptClasses,
-                  seed: int) -> pd.DataFrame:
+def add_negatives(
+    positives: pd.DataFrame, known_pairs: set, classes: ConceptClasses, seed: int
+) -> pd.DataFrame:
     """One type-matched negative per positive: the same left item with a right item of the same
     type drawn from this benchmark's right items, not linked to the left item anywhere.
     Drawing from the positives' right items keeps popular items equally common in both labels."""
@@ -77,7 +111,9 @@ def add_negatives(positives: pd.DataFrame, known_pairs: set, classes: ConceptCla
     negatives["label"] = 0.0
     left_keys = classes.keys(negatives["left_id"]).to_numpy()
     ok = np.zeros(len(negatives), dtype=bool)
-    pools = {t: g[["right_id", "right_text"]].to_numpy() for t, g in positives.groupby("right_type")}
+    pools = {
+        t: g[["right_id", "right_text"]].to_numpy() for t, g in positives.groupby("right_type")
+    }
     types = negatives["right_type"].to_numpy()
     for _ in range(NEGATIVE_TRIES):
         for kind, pool in pools.items():
@@ -88,7 +124,7 @@ def add_negatives(positives: pd.DataFrame, known_pairs: set, classes: ConceptCla
             negatives.iloc[todo, negatives.columns.get_loc("right_id")] = drawn[:, 0]
             negatives.iloc[todo, negatives.columns.get_loc("right_text")] = drawn[:, 1]
             keys = pair_keys(left_keys[todo], classes.keys(drawn[:, 0]).to_numpy(), ordered=False)
-            ok[todo] = ~keys.isin(known_pairs).to_numpy()
+            ok[todo] = [key not in known_pairs for key in keys]
     return negatives[ok]
 
 
@@ -103,13 +139,23 @@ def link_keys(links: pd.DataFrame, classes: ConceptClasses) -> dict[str, pd.Seri
     }
 
 
-def leakage_mask(keys: dict[str, pd.Series], benchmark: pd.DataFrame, classes: ConceptClasses) -> np.ndarray:
+def leakage_mask(
+    keys: dict[str, pd.Series], benchmark: pd.DataFrame, classes: ConceptClasses
+) -> np.ndarray:
     """Which links repeat a benchmark positive (as concept classes), or for held-out synonyms,
     pair the held-out text with its concept."""
     if benchmark["benchmark"].iloc[0] == "synonym_heldout":
-        held_out = set(pair_keys(normalize_names(benchmark["left_text"]), classes.keys(benchmark["right_id"]),
-                                 ordered=True))
+        held_out = set(
+            pair_keys(
+                normalize_names(benchmark["left_text"]),
+                classes.keys(benchmark["right_id"]),
+                ordered=True,
+            )
+        )
         return (keys["forward"].isin(held_out) | keys["backward"].isin(held_out)).to_numpy()
-    held_out = set(pair_keys(classes.keys(benchmark["left_id"]), classes.keys(benchmark["right_id"]),
-                             ordered=False))
+    held_out = set(
+        pair_keys(
+            classes.keys(benchmark["left_id"]), classes.keys(benchmark["right_id"]), ordered=False
+        )
+    )
     return keys["pair"].isin(held_out).to_numpy()

@@ -1,5 +1,6 @@
 """Orchestration: read every source, build concepts, SNPs, genes and links, split, cut the
 benchmarks, remove their positives from training, and write the Parquet tables and corpus.json."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,13 @@ import pandas as pd
 from . import benchmarks as bench
 from . import readers
 from .associations import biobank_links, eqtl_links, gwas_links
-from .concepts import ConceptRegistry, DrugIds, register_genes, register_ontologies, register_phecodes
+from .concepts import (
+    ConceptRegistry,
+    DrugIds,
+    register_genes,
+    register_ontologies,
+    register_phecodes,
+)
 from .equivalence import ConceptClasses
 from .ids import GeneIds, normalize_names
 from .links import WEIGHT_FORMULAS
@@ -26,8 +33,15 @@ from .synonyms import synonym_links
 FORMAT_VERSION = 1
 TASKS = ("synonym", "relation", "gwas", "eqtl", "biobank")
 SPLITS = ("train", "valid", "test")
-BENCHMARKS = ("gwas_heldout", "relation_heldout", "disgenet", "drugcentral", "pgrm_ukbb", "bbj_rg",
-              "synonym_heldout")
+BENCHMARKS = (
+    "gwas_heldout",
+    "relation_heldout",
+    "disgenet",
+    "drugcentral",
+    "pgrm_ukbb",
+    "bbj_rg",
+    "synonym_heldout",
+)
 CLASS_TYPES = ("disease", "phenotype", "trait")  # types whose same-named ids are one concept
 
 
@@ -38,8 +52,13 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
     out.mkdir(parents=True, exist_ok=True)
 
     concepts = ConceptRegistry()
-    ontologies = {"mondo": readers.read_mondo(raw), "doid": readers.read_doid(raw),
-                  "efo": readers.read_efo(raw), "hpo": readers.read_hpo(raw), "mesh": readers.read_mesh(raw)}
+    ontologies = {
+        "mondo": readers.read_mondo(raw),
+        "doid": readers.read_doid(raw),
+        "efo": readers.read_efo(raw),
+        "hpo": readers.read_hpo(raw),
+        "mesh": readers.read_mesh(raw),
+    }
     register_ontologies(concepts, ontologies)
     hgnc = readers.read_hgnc(raw)
     genes = GeneIds(hgnc)
@@ -49,8 +68,9 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
     drugs = DrugIds(drugcentral)
     concepts.add(drugs.ids(drugcentral["name"]), drugcentral["name"], "drug", "DrugCentral")
 
-    relation, relation_report = relation_links(raw, concepts, genes, drugs, ontologies["efo"],
-                                               ontologies["mondo"], seed)
+    relation, relation_report = relation_links(
+        raw, concepts, genes, drugs, ontologies["efo"], ontologies["mondo"], seed
+    )
     gwas, reported_to_mapped = gwas_links(raw, concepts)
     eqtl = eqtl_links(raw, concepts, genes)
     biobank, ukbb_values, bbj_pairs = biobank_links(raw, concepts)
@@ -64,39 +84,53 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
 
     # External benchmarks register their concepts only now, so that their names (DisGeNET's
     # disease names) never become synonym links.
-    external = {"disgenet": bench.disgenet(raw, concepts, genes),
-                "drugcentral": bench.drugcentral(raw, concepts, genes, drugs)}
-    classes = _concept_classes(concepts, ontologies, reported_to_mapped)
+    external = {
+        "disgenet": bench.disgenet(raw, concepts, genes),
+        "drugcentral": bench.drugcentral(raw, concepts, genes, drugs),
+    }
+    catalogue = concepts.table()
+    classes = _concept_classes(catalogue, ontologies, reported_to_mapped)
+    # A relation between two names of one concept (an is-a between equivalent terms) is no relation.
+    left_keys, right_keys = classes.keys(links["left_id"]), classes.keys(links["right_id"])
+    same_concept = (links["task"] == "relation").to_numpy() & (left_keys == right_keys).to_numpy()
+    relation_report["same_concept_dropped"] = int(same_concept.sum())
+    links = links[~same_concept].reset_index(drop=True)
     keys = bench.link_keys(links, classes)
-    links["split"] = _splits(links, keys, concepts, seed)
+    links["split"] = _splits(links, keys, catalogue, seed)
 
     benchmarks = _benchmarks(links, external, ukbb_values, bbj_pairs, snps, concepts, classes, seed)
     links, leakage = _remove_leakage(links, keys, benchmarks, classes)
     benchmarks = _with_negatives(benchmarks, links, classes, seed)
 
-    tables = {"concepts": concepts.table(), "snps": snps, "genes": gene_table(raw, genes),
-              "links": links, "benchmarks": benchmarks}
+    tables = {
+        "concepts": catalogue,
+        "snps": snps,
+        "genes": gene_table(raw, genes),
+        "links": links,
+        "benchmarks": benchmarks,
+    }
     for name, table in tables.items():
         table.to_parquet(out / f"{name}.parquet", index=False)
-    manifest = _manifest(raw, seed, tables, vocabulary, relation_report, leakage, time.time() - started)
+    manifest = _manifest(
+        raw, seed, tables, vocabulary, relation_report, leakage, time.time() - started
+    )
     (out / "corpus.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return out
 
 
-def _concept_classes(concepts, ontologies, reported_to_mapped) -> ConceptClasses:
+def _concept_classes(catalogue, ontologies, reported_to_mapped) -> ConceptClasses:
     classes = ConceptClasses()
     for terms in ontologies.values():
         if "xrefs" in terms:
             classes.add_xrefs(terms)
-    table = concepts.table()
-    table = table[table["type"].isin(CLASS_TYPES)]
+    table = catalogue[catalogue["type"].isin(CLASS_TYPES)]
     classes.add_same_names(table["id"], table["name"])
     unique = reported_to_mapped[reported_to_mapped["unique"]]
     classes.union(unique["reported"], unique["mapped"])
     return classes
 
 
-def _splits(links, keys, concepts, seed) -> np.ndarray:
+def _splits(links, keys, catalogue, seed) -> np.ndarray:
     """Seeded split per task on concept-class pair keys. Held-out synonyms are (text, concept)
     pairs whose text is no concept's preferred name, so that the text never reaches training
     through a relation link."""
@@ -105,12 +139,16 @@ def _splits(links, keys, concepts, seed) -> np.ndarray:
         rows = (links["task"] == task).to_numpy()
         task_keys = keys["backward"] if task == "synonym" else keys["pair"]
         split[rows] = assign_splits(task_keys.to_numpy()[rows], seed, task, test, valid)
-    preferred = set(normalize_names(concepts.table()["name"]))
-    can_hold_out = (links["relation"] == "exact_synonym") & ~normalize_names(links["right_text"]).isin(preferred)
+    preferred = set(normalize_names(catalogue["name"]))
+    can_hold_out = (links["relation"] == "exact_synonym") & ~normalize_names(
+        links["right_text"]
+    ).isin(preferred)
     split[((links["task"] == "synonym") & ~can_hold_out).to_numpy() & (split == "test")] = "train"
     for relation, benchmark in (("snp_phecode", "pgrm_ukbb"), ("genetic_correlation", "bbj_rg")):
         rows = ((links["task"] == "biobank") & (links["relation"] == relation)).to_numpy()
-        held_out = hashed_fraction(keys["pair"].to_numpy()[rows], seed, benchmark) < HELD_OUT[benchmark]
+        held_out = (
+            hashed_fraction(keys["pair"].to_numpy()[rows], seed, benchmark) < HELD_OUT[benchmark]
+        )
         split[rows] = np.where(held_out, "test", "train")
     return split
 
@@ -119,7 +157,9 @@ def _benchmarks(links, external, ukbb_values, bbj_pairs, snps, concepts, classes
     test = links[links["split"] == "test"]
     found = {
         "gwas_heldout": bench.from_links("gwas_heldout", test[test["task"] == "gwas"], concepts),
-        "relation_heldout": bench.from_links("relation_heldout", test[test["task"] == "relation"], concepts),
+        "relation_heldout": bench.from_links(
+            "relation_heldout", test[test["task"] == "relation"], concepts
+        ),
         "synonym_heldout": bench.synonym_heldout(test[test["task"] == "synonym"], concepts),
         **external,
     }
@@ -127,15 +167,32 @@ def _benchmarks(links, external, ukbb_values, bbj_pairs, snps, concepts, classes
     ukbb_keys = pair_keys(ukbb["rsid"], classes.keys(ukbb["right_id"]), ordered=False)
     ukbb = ukbb[hashed_fraction(ukbb_keys, seed, "pgrm_ukbb") < HELD_OUT["pgrm_ukbb"]]
     found["pgrm_ukbb"] = bench.from_links(
-        "pgrm_ukbb", ukbb.assign(left_id=ukbb["rsid"], left_text=ukbb["rsid"], left_kind="snp",
-                                 right_text=concepts.names(ukbb["right_id"]).to_numpy(), right_kind="text"),
-        concepts, ukbb["value"].to_numpy())
-    bbj_keys = pair_keys(classes.keys(bbj_pairs["left_id"]), classes.keys(bbj_pairs["right_id"]), ordered=False)
+        "pgrm_ukbb",
+        ukbb.assign(
+            left_id=ukbb["rsid"],
+            left_text=ukbb["rsid"],
+            left_kind="snp",
+            right_text=concepts.names(ukbb["right_id"]).to_numpy(),
+            right_kind="text",
+        ),
+        concepts,
+        ukbb["value"].to_numpy(),
+    )
+    bbj_keys = pair_keys(
+        classes.keys(bbj_pairs["left_id"]), classes.keys(bbj_pairs["right_id"]), ordered=False
+    )
     bbj = bbj_pairs[hashed_fraction(bbj_keys, seed, "bbj_rg") < HELD_OUT["bbj_rg"]]
     found["bbj_rg"] = bench.from_links(
-        "bbj_rg", bbj.assign(left_text=concepts.names(bbj["left_id"]).to_numpy(), left_kind="text",
-                             right_text=concepts.names(bbj["right_id"]).to_numpy(), right_kind="text"),
-        concepts, bbj["value"].to_numpy())
+        "bbj_rg",
+        bbj.assign(
+            left_text=concepts.names(bbj["left_id"]).to_numpy(),
+            left_kind="text",
+            right_text=concepts.names(bbj["right_id"]).to_numpy(),
+            right_kind="text",
+        ),
+        concepts,
+        bbj["value"].to_numpy(),
+    )
     return {name: found[name] for name in BENCHMARKS}
 
 
@@ -153,10 +210,17 @@ def _remove_leakage(links, keys, benchmarks, classes):
 
 def _with_negatives(benchmarks, links, classes, seed) -> pd.DataFrame:
     """Positives plus one type-matched negative each (not for the correlation benchmarks)."""
-    known = set(pair_keys(classes.keys(links["left_id"]), classes.keys(links["right_id"]), ordered=False))
+    known = set(
+        pair_keys(classes.keys(links["left_id"]), classes.keys(links["right_id"]), ordered=False)
+    )
     for positives in benchmarks.values():
-        known |= set(pair_keys(classes.keys(positives["left_id"]), classes.keys(positives["right_id"]),
-                               ordered=False))
+        known |= set(
+            pair_keys(
+                classes.keys(positives["left_id"]),
+                classes.keys(positives["right_id"]),
+                ordered=False,
+            )
+        )
     parts = []
     for index, (name, positives) in enumerate(benchmarks.items()):
         parts.append(positives)
@@ -176,23 +240,37 @@ def _manifest(raw, seed, tables, vocabulary, relation_report, leakage, seconds) 
         "format_version": FORMAT_VERSION,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seed": seed,
-        "split_seeds": {"seed": seed, "fractions": {t: {"test": f[0], "valid": f[1]} for t, f in FRACTIONS.items()},
-                        "biobank_held_out": HELD_OUT},
-        "sources": [{**entry, "licence": readers.licence_of(entry["path"])} for entry in raw.manifest()],
-        "excluded_sources": {path: "DrugBank content is CC BY-NC 4.0: never read" for path in FORBIDDEN},
+        "split_seeds": {
+            "seed": seed,
+            "fractions": {t: {"test": f[0], "valid": f[1]} for t, f in FRACTIONS.items()},
+            "biobank_held_out": HELD_OUT,
+        },
+        "sources": [
+            {**entry, "licence": readers.licence_of(entry["path"])} for entry in raw.manifest()
+        ],
+        "excluded_sources": {
+            path: "DrugBank content is CC BY-NC 4.0: never read" for path in FORBIDDEN
+        },
         "tables": {name: len(table) for name, table in tables.items()},
         "concepts_by_type": _counts(concepts["type"]),
         "links_by_task_split": {t: {s: int(by_task.get((t, s), 0)) for s in SPLITS} for t in TASKS},
         "links_by_relation": _counts(links["relation"]),
         "benchmarks": {
-            name: {"positives": int((group["label"] != 0).sum()), "negatives": int((group["label"] == 0).sum())}
+            name: {
+                "positives": int((group["label"] != 0).sum()),
+                "negatives": int((group["label"] == 0).sum()),
+            }
             for name, group in benchmarks.groupby("benchmark", sort=False)
         },
         "leakage_removed": leakage,
         "snp_vocabulary": vocabulary,
         "removed": {
             "hetionet_cbg_cc_by_nc_rows": relation_report["hetionet_cbg_dropped_cc_by_nc"],
-            "relation_capped": {"max_links_per_relation": MAX_LINKS_PER_RELATION, **relation_report["capped"]},
+            "relation_between_equivalent_concepts": relation_report["same_concept_dropped"],
+            "relation_capped": {
+                "max_links_per_relation": MAX_LINKS_PER_RELATION,
+                **relation_report["capped"],
+            },
             "snp_links_not_in_hapmap3": vocabulary["links_dropped_not_in_hapmap3"],
         },
         "weights": WEIGHT_FORMULAS,
@@ -205,8 +283,10 @@ def summary(manifest: dict) -> str:
     lines = ["concepts by type:"]
     lines += [f"  {t:<10} {n:>9,}" for t, n in manifest["concepts_by_type"].items()]
     vocab = manifest["snp_vocabulary"]
-    lines.append(f"SNPs: {vocab['n']:,} (by source {vocab['by_source']}; "
-                 f"not in HapMap3, dropped: {vocab['dropped_not_in_hapmap3']})")
+    lines.append(
+        f"SNPs: {vocab['n']:,} (by source {vocab['by_source']}; "
+        f"not in HapMap3, dropped: {vocab['dropped_not_in_hapmap3']})"
+    )
     lines.append(f"genes: {manifest['tables']['genes']:,}")
     lines.append(f"links by task and split:  {'train':>9} {'valid':>9} {'test':>9}")
     for task, splits in manifest["links_by_task_split"].items():

@@ -1,4 +1,5 @@
 """`pygenerel corpus build`: build the training corpus and print its summary."""
+
 import json
 import time
 from pathlib import Path
@@ -12,10 +13,20 @@ def corpus():
 
 
 @corpus.command()
-@click.option("--raw", "raw_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Raw data folder (with SOURCES.md).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Corpus directory to write.")
+@click.option(
+    "--raw",
+    "raw_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Raw data folder (with SOURCES.md).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Corpus directory to write.",
+)
 @click.option("--seed", default=0, show_default=True, help="Seed for splits and negatives.")
 def build(raw_dir, out_dir, seed):
     """Read the raw sources and write Parquet tables plus corpus.json."""

@@ -4,12 +4,13 @@ Sources register concepts as they are read; the first registration of an id fixe
 type (ontologies are registered first, so free-text names never override curated ones), and later
 registrations only add synonyms.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .ids import drug_key, normalize_name
+from .ids import drug_key, map_distinct, normalize_name
 
 TYPES = ("disease", "phenotype", "trait", "gene", "drug", "pathway", "anatomy")
 
@@ -19,10 +20,16 @@ class ConceptRegistry:
         self._rows: dict[str, list] = {}  # id -> [name, type, source, {normalised synonym: text}]
 
     def add(self, ids, names, type_, source: str, synonyms=None) -> None:
-        frame = pd.DataFrame({"id": pd.Series(ids, dtype=object).to_numpy(),
-                              "name": pd.Series(names, dtype=object).to_numpy(),
-                              "type": type_ if isinstance(type_, str) else np.asarray(type_, dtype=object),
-                              "synonyms": None if synonyms is None else pd.Series(synonyms, dtype=object).to_numpy()})
+        frame = pd.DataFrame(
+            {
+                "id": pd.Series(ids, dtype=object).to_numpy(),
+                "name": pd.Series(names, dtype=object).to_numpy(),
+                "type": type_ if isinstance(type_, str) else np.asarray(type_, dtype=object),
+                "synonyms": None
+                if synonyms is None
+                else pd.Series(synonyms, dtype=object).to_numpy(),
+            }
+        )
         if synonyms is None:
             frame = frame.drop_duplicates(["id", "name"])
         for concept_id, name, kind, extra in frame.itertuples(index=False):
@@ -36,25 +43,37 @@ class ConceptRegistry:
                 if key and key != normalize_name(row[0]) and key not in row[3]:
                     row[3][key] = text
 
+    def types_by_name(self, texts) -> pd.Series:
+        """The type of the concept whose preferred name (else a synonym) matches each text; None
+        where no concept is named so. Types a new concept that only has a name."""
+        by_name = {}
+        for _, kind, _, synonyms in self._rows.values():
+            for key in synonyms:
+                by_name.setdefault(key, kind)
+        by_name.update({normalize_name(row[0]): row[1] for row in self._rows.values()})
+        return map_distinct(texts, lambda text: by_name.get(normalize_name(text)))
+
     def __contains__(self, concept_id) -> bool:
         return concept_id in self._rows
 
     def names(self, ids) -> pd.Series:
-        return pd.Series(ids, dtype=object).map(lambda i: self._rows[i][0])
+        return pd.Series([self._rows[i][0] for i in ids], dtype=object)
 
     def types(self, ids) -> pd.Series:
-        return pd.Series(ids, dtype=object).map(lambda i: self._rows[i][1])
+        return pd.Series([self._rows[i][1] for i in ids], dtype=object)
 
     def table(self) -> pd.DataFrame:
         ids = sorted(self._rows)
         rows = [self._rows[i] for i in ids]
-        return pd.DataFrame({
-            "id": ids,
-            "name": [r[0] for r in rows],
-            "type": [r[1] for r in rows],
-            "source": [r[2] for r in rows],
-            "synonyms": [list(r[3].values()) for r in rows],
-        })
+        return pd.DataFrame(
+            {
+                "id": ids,
+                "name": [r[0] for r in rows],
+                "type": [r[1] for r in rows],
+                "source": [r[2] for r in rows],
+                "synonyms": [list(r[3].values()) for r in rows],
+            }
+        )
 
 
 class DrugIds:
@@ -66,22 +85,48 @@ class DrugIds:
         self.by_key = dict(zip(keys, [f"DCentral:{i}" for i in drugcentral["struct_id"]]))
 
     def ids(self, names) -> pd.Series:
-        keys = pd.Series(names, dtype=object).map(drug_key)
-        return keys.map(lambda k: self.by_key.get(k, f"drug:{k}"))
+        return map_distinct(
+            names, lambda name: self.by_key.get(drug_key(name), f"drug:{drug_key(name)}")
+        )
 
 
 def register_ontologies(registry: ConceptRegistry, ontologies: dict[str, pd.DataFrame]) -> None:
     """MONDO, DOID, EFO, HPO and MeSH terms, in that order of precedence."""
-    registry.add(ontologies["mondo"]["id"], ontologies["mondo"]["name"], "disease", "MONDO",
-                 ontologies["mondo"]["synonyms"])
-    registry.add(ontologies["doid"]["id"], ontologies["doid"]["name"], "disease", "DOID",
-                 ontologies["doid"]["synonyms"])
-    registry.add(ontologies["efo"]["id"], ontologies["efo"]["name"], ontologies["efo"]["type"], "EFO",
-                 ontologies["efo"]["synonyms"])
-    registry.add(ontologies["hpo"]["id"], ontologies["hpo"]["name"], "phenotype", "HPO",
-                 ontologies["hpo"]["synonyms"])
-    registry.add(ontologies["mesh"]["id"], ontologies["mesh"]["name"], ontologies["mesh"]["type"], "MeSH",
-                 ontologies["mesh"]["synonyms"])
+    registry.add(
+        ontologies["mondo"]["id"],
+        ontologies["mondo"]["name"],
+        "disease",
+        "MONDO",
+        ontologies["mondo"]["synonyms"],
+    )
+    registry.add(
+        ontologies["doid"]["id"],
+        ontologies["doid"]["name"],
+        "disease",
+        "DOID",
+        ontologies["doid"]["synonyms"],
+    )
+    registry.add(
+        ontologies["efo"]["id"],
+        ontologies["efo"]["name"],
+        ontologies["efo"]["type"],
+        "EFO",
+        ontologies["efo"]["synonyms"],
+    )
+    registry.add(
+        ontologies["hpo"]["id"],
+        ontologies["hpo"]["name"],
+        "phenotype",
+        "HPO",
+        ontologies["hpo"]["synonyms"],
+    )
+    registry.add(
+        ontologies["mesh"]["id"],
+        ontologies["mesh"]["name"],
+        ontologies["mesh"]["type"],
+        "MeSH",
+        ontologies["mesh"]["synonyms"],
+    )
 
 
 def register_genes(registry: ConceptRegistry, hgnc: pd.DataFrame) -> None:

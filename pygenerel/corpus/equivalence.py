@@ -2,16 +2,17 @@
 
 Two ids are one concept when an ontology cross-references one to the other (MONDO <-> DOID <->
 EFO <-> MeSH <-> UMLS <-> OMIM/Orphanet) or when their preferred names normalise to the same text.
-A cross-reference target claimed by several terms of one ontology (a broad MeSH heading, say) is
-ambiguous and is not used, so that classes stay concept-sized.
+Only one-to-one cross-references count: a target claimed by several terms of one ontology (a broad
+MeSH heading), or a term pointing to several ids of one namespace (DOID 'myopia' listing the OMIM
+ids of all its subtypes), groups related concepts rather than naming one, and would chain whole
+disease families into one class.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 
-from .ids import normalize_names
-
-MAX_CLAIMS = 2  # an xref target named by more terms of one ontology than this is ambiguous
+from .ids import map_distinct, normalize_names
 
 
 class ConceptClasses:
@@ -35,9 +36,11 @@ class ConceptClasses:
 
     def add_xrefs(self, terms: pd.DataFrame) -> None:
         """terms: id, xrefs (list of CURIEs) of one ontology."""
-        pairs = terms[["id", "xrefs"]].explode("xrefs").dropna()
-        claims = pairs.groupby("xrefs")["id"].transform("nunique")
-        pairs = pairs[claims <= MAX_CLAIMS]
+        pairs = terms[["id", "xrefs"]].explode("xrefs").dropna().drop_duplicates()
+        pairs["namespace"] = pairs["xrefs"].str.split(":").str[0]
+        claimed_once = pairs.groupby("xrefs")["id"].transform("size") == 1
+        one_per_namespace = pairs.groupby(["id", "namespace"])["xrefs"].transform("size") == 1
+        pairs = pairs[claimed_once & one_per_namespace]
         self.union(pairs["id"], pairs["xrefs"])
 
     def add_same_names(self, ids, names) -> None:
@@ -49,9 +52,7 @@ class ConceptClasses:
 
     def keys(self, ids) -> pd.Series:
         """The class key of each id (itself when it is in no class)."""
-        ids = pd.Series(ids, dtype=object)
-        uniques = ids.unique()
-        return ids.map(dict(zip(uniques, (self._find(i) for i in uniques))))
+        return map_distinct(ids, self._find)
 
     def sizes(self) -> pd.Series:
         roots = pd.Series([self._find(i) for i in list(self._parent)])

@@ -2,21 +2,33 @@
 
 Benchmark leakage is checked on these normalised forms, so every source must go through them.
 """
+
 from __future__ import annotations
 
 import functools
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 # Namespace spellings used by the ontologies' xrefs and by URIs -> the prefix used in concept ids.
 NAMESPACES = {
-    "MONDO": "MONDO", "DOID": "DOID", "EFO": "EFO", "HP": "HP", "UBERON": "UBERON", "GO": "GO",
-    "MESH": "MESH", "MSH": "MESH",
-    "UMLS": "UMLS", "UMLS_CUI": "UMLS",
-    "OMIM": "OMIM", "MIM": "OMIM",
-    "ORPHANET": "Orphanet", "ORPHA": "Orphanet", "ORDO": "Orphanet",
+    "MONDO": "MONDO",
+    "DOID": "DOID",
+    "EFO": "EFO",
+    "HP": "HP",
+    "UBERON": "UBERON",
+    "GO": "GO",
+    "MESH": "MESH",
+    "MSH": "MESH",
+    "UMLS": "UMLS",
+    "UMLS_CUI": "UMLS",
+    "OMIM": "OMIM",
+    "MIM": "OMIM",
+    "ORPHANET": "Orphanet",
+    "ORPHA": "Orphanet",
+    "ORDO": "Orphanet",
 }
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -31,10 +43,19 @@ def normalize_name(text: str) -> str:
 
 
 def normalize_names(texts) -> pd.Series:
-    """normalize_name over a column, computed once per distinct value."""
-    texts = pd.Series(texts, dtype=object)
-    uniques = texts.dropna().unique()
-    return texts.map(dict(zip(uniques, (normalize_name(u) for u in uniques))))
+    """normalize_name over a column (None stays None)."""
+    return map_distinct(texts, lambda t: normalize_name(t) if isinstance(t, str) else None)
+
+
+def map_distinct(values, function) -> pd.Series:
+    """function(value) for each value, computed once per distinct value; an object Series
+    (Python strings map much faster than Arrow-backed ones)."""
+    values = np.asarray(values, dtype=object)
+    results = {}
+    for value in values:
+        if value not in results:
+            results[value] = function(value)
+    return pd.Series([results[v] for v in values], dtype=object)
 
 
 def curie(namespace: str, local_id: str) -> str | None:
@@ -87,27 +108,22 @@ class GeneIds:
         self.by_symbol = {**alias, **approved}
 
     def from_entrez(self, ids) -> pd.Series:
-        return _text(ids).str.strip().map(self.by_entrez)
+        return map_distinct(ids, lambda i: self.by_entrez.get(str(i).strip()))
 
     def from_ensembl(self, ids) -> pd.Series:
-        return _text(ids).str.split(".").str[0].map(self.by_ensembl)
+        return map_distinct(ids, lambda i: self.by_ensembl.get(str(i).split(".")[0]))
 
     def from_uniprot(self, accessions) -> pd.Series:
-        return pd.Series(accessions, dtype=object).map(self.by_uniprot)
+        return map_distinct(accessions, self.by_uniprot.get)
 
     def from_symbol(self, symbols) -> pd.Series:
-        return _text(symbols).str.strip().str.upper().map(self.by_symbol)
-
-
-def _text(values) -> pd.Series:
-    """Values as Python strings in an object Series (fast to map, unlike Arrow-backed strings)."""
-    return pd.Series(values, dtype=object).map(str)
+        return map_distinct(symbols, lambda s: self.by_symbol.get(str(s).strip().upper()))
 
 
 def _unique_map(keys, values) -> dict:
     """{key: value} keeping only keys that map to exactly one value."""
     frame = pd.DataFrame({"key": pd.Series(keys).to_numpy(), "value": pd.Series(values).to_numpy()})
     frame = frame.dropna()
-    frame = frame[_text(frame["key"]).str.len() > 0].drop_duplicates()
+    frame = frame[frame["key"].map(str).str.len() > 0].drop_duplicates()
     frame = frame[~frame["key"].duplicated(keep=False)]
     return dict(zip(frame["key"], frame["value"]))

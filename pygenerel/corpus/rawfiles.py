@@ -1,6 +1,7 @@
 """Checked access to the raw data folder: every file read is hashed and counted for corpus.json,
 and a truncated or malformed file stops the build with a message naming the file and line.
 """
+
 from __future__ import annotations
 
 import csv
@@ -53,11 +54,15 @@ class RawDir:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as error:
-            raise RawDataError(f"{self.root / rel}: line {error.lineno}: invalid JSON ({error.msg})") from None
+            raise RawDataError(
+                f"{self.root / rel}: line {error.lineno}: invalid JSON ({error.msg})"
+            ) from None
         self.files[rel]["rows"] = len(value) if isinstance(value, (list, dict)) else 1
         return value
 
-    def table(self, rel: str, columns, *, sep="\t", quoted=False, names=None, numeric=()) -> pd.DataFrame:
+    def table(
+        self, rel: str, columns, *, sep="\t", quoted=False, names=None, numeric=()
+    ) -> pd.DataFrame:
         """A delimited file as strings ('' for empty fields), keeping `columns` (None: all).
 
         The header is the first line not starting with '#' (unless `names` are given for a file
@@ -69,16 +74,26 @@ class RawDir:
         skip = _comment_lines(text)
         header_line = skip + 1
         n_fields = len(names) if names else _count_fields(_line(text, skip), sep, quoted)
-        _check_field_counts(path, text, sep, quoted, n_fields, first_line=header_line if names else header_line + 1)
+        _check_field_counts(
+            path, text, sep, quoted, n_fields, first_line=header_line if names else header_line + 1
+        )
         frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=object, keep_default_na=False, skiprows=skip,
-            header=None if names else 0, names=names, skip_blank_lines=False,
+            io.StringIO(text),
+            sep=sep,
+            dtype=object,
+            keep_default_na=False,
+            skiprows=skip,
+            header=None if names else 0,
+            names=names,
+            skip_blank_lines=False,
             quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
         )
         columns = list(frame.columns) if columns is None else list(columns)
         missing = [c for c in columns if c not in frame.columns]
         if missing:
-            raise RawDataError(f"{path}: line {header_line}: missing columns {missing}; found {list(frame.columns)}")
+            raise RawDataError(
+                f"{path}: line {header_line}: missing columns {missing}; found {list(frame.columns)}"
+            )
         frame = frame[columns].copy()
         first_data_line = header_line if names else header_line + 1
         for column in numeric:
@@ -149,14 +164,18 @@ def _check_field_counts(path, text, sep, quoted, n_fields, first_line):
         ends = np.append(ends, len(data))  # last line without a newline
     line_of_sep = np.searchsorted(ends, np.flatnonzero(data == ord(sep)))
     fields = np.bincount(line_of_sep, minlength=len(ends))[: len(ends)] + 1
-    bad = np.flatnonzero(fields[first_line - 1:] != n_fields)
+    bad = np.flatnonzero(fields[first_line - 1 :] != n_fields)
     if len(bad):
         line = first_line + int(bad[0])
-        raise RawDataError(f"{path}: line {line}: expected {n_fields} fields, found {int(fields[line - 1])}")
+        raise RawDataError(
+            f"{path}: line {line}: expected {n_fields} fields, found {int(fields[line - 1])}"
+        )
 
 
 def _to_number(path, values: pd.Series, column: str, first_line: int) -> pd.Series:
-    numbers = pd.to_numeric(values.replace({"": None, "NA": None, "NaN": None, "-": None}), errors="coerce")
+    numbers = pd.to_numeric(
+        values.replace({"": None, "NA": None, "NaN": None, "-": None}), errors="coerce"
+    )
     bad = numbers.isna() & ~values.isin(["", "NA", "NaN", "-"])
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])

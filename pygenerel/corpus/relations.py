@@ -4,6 +4,7 @@ genes, drugs, pathways, phenotypes and anatomy, from Hetionet and the open sourc
 DrugBank-derived rows are never used; DrugCentral targets and DisGeNET pairs are benchmarks and
 are removed later by the leakage check, not here.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,7 +12,7 @@ import pandas as pd
 
 from . import readers
 from .concepts import ConceptRegistry, DrugIds
-from .ids import GeneIds
+from .ids import GeneIds, map_distinct
 from .links import text_links
 from .rawfiles import RawDir
 
@@ -42,7 +43,9 @@ class HetionetIds:
     diseases and anatomy keep their DOID / UBERON ids, registered with Hetionet's names.
     """
 
-    def __init__(self, nodes: pd.DataFrame, concepts: ConceptRegistry, genes: GeneIds, drugs: DrugIds):
+    def __init__(
+        self, nodes: pd.DataFrame, concepts: ConceptRegistry, genes: GeneIds, drugs: DrugIds
+    ):
         self.maps = {}
         for kind, group in nodes.groupby("kind"):
             if kind == "Compound":
@@ -58,11 +61,18 @@ class HetionetIds:
             self.maps[kind] = dict(zip(group["node_id"], ids.to_numpy()))
 
     def ids(self, kind: str, node_ids) -> pd.Series:
-        return pd.Series(node_ids, dtype=object).map(self.maps[kind])
+        return map_distinct(node_ids, self.maps[kind].get)
 
 
-def relation_links(raw: RawDir, concepts: ConceptRegistry, genes: GeneIds, drugs: DrugIds,
-                   efo: pd.DataFrame, mondo: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, dict]:
+def relation_links(
+    raw: RawDir,
+    concepts: ConceptRegistry,
+    genes: GeneIds,
+    drugs: DrugIds,
+    efo: pd.DataFrame,
+    mondo: pd.DataFrame,
+    seed: int,
+) -> tuple[pd.DataFrame, dict]:
     """All relation links, and a report of rows dropped (licence, unmapped ids) and capped."""
     report = {}
     hetionet = HetionetIds(readers.read_hetionet_nodes(raw), concepts, genes, drugs)
@@ -83,38 +93,68 @@ def relation_links(raw: RawDir, concepts: ConceptRegistry, genes: GeneIds, drugs
         right = hetionet.ids(target_kind, edges["target"])
         parts.append(_pairs(concepts, left, right, relation, "Hetionet", weight))
     links = pd.concat(parts, ignore_index=True)
-    links = links.sort_values("weight", ascending=False).drop_duplicates(["left_id", "right_id", "relation"])
+    links = links.sort_values("weight", ascending=False).drop_duplicates(
+        ["left_id", "right_id", "relation"]
+    )
     links, report["capped"] = _cap(links, seed)
     return links.sort_values(["relation", "left_id", "right_id"], ignore_index=True), report
 
 
 def _pairs(concepts, left, right, relation, source, weight=1.0) -> pd.DataFrame:
     """Links for the id pairs whose both ends are known concepts (others are unmapped and dropped)."""
-    frame = pd.DataFrame({"left": pd.Series(left).to_numpy(), "right": pd.Series(right).to_numpy(),
-                          "weight": np.broadcast_to(np.asarray(weight, dtype=float), (len(left),))})
-    known = frame["left"].map(lambda i: i in concepts) & frame["right"].map(lambda i: i in concepts)
-    frame = frame[known & (frame["left"] != frame["right"])]
-    return text_links(concepts, frame["left"], frame["right"], "relation", relation, source,
-                      frame["weight"].to_numpy())
+    frame = pd.DataFrame(
+        {
+            "left": pd.Series(left).to_numpy(),
+            "right": pd.Series(right).to_numpy(),
+            "weight": np.broadcast_to(np.asarray(weight, dtype=float), (len(left),)),
+        }
+    )
+    known = [
+        a in concepts and b in concepts and a != b for a, b in zip(frame["left"], frame["right"])
+    ]
+    frame = frame[np.array(known, dtype=bool)]
+    return text_links(
+        concepts,
+        frame["left"],
+        frame["right"],
+        "relation",
+        relation,
+        source,
+        frame["weight"].to_numpy(),
+    )
 
 
 def _disease_gene(raw, concepts, hetionet) -> pd.DataFrame:
     dag = readers.read_hetionet_dag(raw)
     concepts.add(dag["doid_id"], dag["doid_name"], "disease", "Hetionet")
-    return _pairs(concepts, dag["doid_id"], hetionet.ids("Gene", dag["entrez_gene_id"]),
-                  "disease_gene", "Hetionet DaG")
+    return _pairs(
+        concepts,
+        dag["doid_id"],
+        hetionet.ids("Gene", dag["entrez_gene_id"]),
+        "disease_gene",
+        "Hetionet DaG",
+    )
 
 
 def _drug_gene(raw, concepts, genes, drugs, hetionet, report) -> pd.DataFrame:
     cbg, report["hetionet_cbg_dropped_cc_by_nc"] = readers.read_hetionet_cbg(raw)
-    from_hetionet = _pairs(concepts, hetionet.ids("Compound", cbg["drugbank_id"]),
-                           hetionet.ids("Gene", cbg["entrez_gene_id"]), "drug_gene", "Hetionet CbG")
+    from_hetionet = _pairs(
+        concepts,
+        hetionet.ids("Compound", cbg["drugbank_id"]),
+        hetionet.ids("Gene", cbg["entrez_gene_id"]),
+        "drug_gene",
+        "Hetionet CbG",
+    )
     dgidb = readers.read_dgidb(raw)
     drug_ids = drugs.ids(dgidb["drug_primary_name"])
-    names = dgidb["drug_primary_name"].where(dgidb["drug_primary_name"] != dgidb["drug_primary_name"].str.upper(),
-                                             dgidb["drug_primary_name"].str.lower())
+    names = dgidb["drug_primary_name"].where(
+        dgidb["drug_primary_name"] != dgidb["drug_primary_name"].str.upper(),
+        dgidb["drug_primary_name"].str.lower(),
+    )
     concepts.add(drug_ids, names, "drug", "DGIdb", dgidb["drug_name"].map(lambda n: [n]))
-    from_dgidb = _pairs(concepts, drug_ids, genes.from_symbol(dgidb["gene_symbol"]), "drug_gene", "DGIdb")
+    from_dgidb = _pairs(
+        concepts, drug_ids, genes.from_symbol(dgidb["gene_symbol"]), "drug_gene", "DGIdb"
+    )
     return pd.concat([from_hetionet, from_dgidb])
 
 
@@ -133,9 +173,16 @@ def _gene_pathway(raw, concepts, genes) -> pd.DataFrame:
     pathways = readers.read_pathways(raw)
     pathway_ids = "pathway:" + pathways["identifier"]
     concepts.add(pathway_ids, pathways["name"], "pathway", "dhimmel/pathways")
-    pairs = pd.DataFrame({"pathway": pathway_ids, "gene": pathways["genes"]}).explode("gene").dropna()
-    return _pairs(concepts, genes.from_entrez(pairs["gene"]), pairs["pathway"], "gene_pathway",
-                  "dhimmel/pathways")
+    pairs = (
+        pd.DataFrame({"pathway": pathway_ids, "gene": pathways["genes"]}).explode("gene").dropna()
+    )
+    return _pairs(
+        concepts,
+        genes.from_entrez(pairs["gene"]),
+        pairs["pathway"],
+        "gene_pathway",
+        "dhimmel/pathways",
+    )
 
 
 def _disease_phenotype(raw, concepts, mondo) -> pd.DataFrame:
@@ -145,15 +192,20 @@ def _disease_phenotype(raw, concepts, mondo) -> pd.DataFrame:
     xrefs = mondo[["id", "xrefs"]].explode("xrefs").dropna()
     xrefs = xrefs[~xrefs["xrefs"].duplicated(keep=False)]
     to_mondo = dict(zip(xrefs["xrefs"], xrefs["id"]))
-    disease_ids = table["disease_id"].map(lambda d: to_mondo.get(d, d))
+    disease_ids = map_distinct(table["disease_id"], lambda d: to_mondo.get(d, d))
     concepts.add(disease_ids, table["disease_name"], "disease", "HPO annotations")
     return _pairs(concepts, disease_ids, table["hpo_id"], "disease_phenotype", "HPO annotations")
 
 
 def _gene_phenotype(raw, concepts, genes) -> pd.DataFrame:
     table = readers.read_genes_to_phenotype(raw)
-    return _pairs(concepts, genes.from_entrez(table["ncbi_gene_id"]), table["hpo_id"],
-                  "gene_phenotype", "HPO annotations")
+    return _pairs(
+        concepts,
+        genes.from_entrez(table["ncbi_gene_id"]),
+        table["hpo_id"],
+        "gene_phenotype",
+        "HPO annotations",
+    )
 
 
 def _efo_is_a(concepts, efo) -> pd.DataFrame:

@@ -4,6 +4,7 @@ A pair's split is a hash of its key (the equivalence classes of its two ends) an
 the same pair lands in the same split whatever the row order, and all equivalent pairs (the same
 SNP with a trait named two ways, say) land together.
 """
+
 from __future__ import annotations
 
 import hashlib

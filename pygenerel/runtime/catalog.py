@@ -8,6 +8,7 @@ changed bundle never reuses stale vectors).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,10 @@ class ConceptCatalog:
             rows = Int8Rows.load(codes_path, scales_path)
             if len(rows) == len(self.table):
                 return rows
+        print(
+            f"pygenerel: embedding {len(self.table)} concept names once; cached in {folder}",
+            file=sys.stderr,
+        )
         codes, scales = quantize_rows(self._text_encoder.encode_uncached(list(self.table["name"])))
         folder.mkdir(parents=True, exist_ok=True)
         for path, array in ((codes_path, codes), (scales_path, scales)):

@@ -16,7 +16,6 @@ from pygenerel.runtime.locus_encoder import LocusEncoder
 from pygenerel.runtime.snp_index import BUILDS, SnpIndex, position_keys
 from pygenerel.runtime.text_encoder import TextEncoder
 
-HOWS = ("rsid", "chrpos", "locus", "text", "none")
 SNP_TYPE = "snp"
 
 
@@ -189,31 +188,21 @@ class Model:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
     def _search(self, emb, queries, query_rsids, k, types):
+        """Top k per query over the wanted catalog rows, plus every SNP if types include "snp"."""
+        parts = []  # (ids, names, types, scores [n_queries, n])
         table = self.catalog.table
-        want = (
-            np.ones(len(table), dtype=bool)
-            if types is None
-            else table["type"].isin(types).to_numpy()
+        wanted = (
+            np.arange(len(table)) if types is None else np.flatnonzero(table["type"].isin(types))
         )
-        candidates = [(np.flatnonzero(want), table, None)]
+        if len(wanted):
+            columns = (table[c].to_numpy()[wanted] for c in ("id", "name", "type"))
+            parts.append((*columns, self.catalog.embeddings.scores(emb, wanted)))
         if types is not None and SNP_TYPE in types:
-            snps = self.snps.table
-            snp_table = pd.DataFrame({"id": snps["rsid"], "name": snps["rsid"], "type": SNP_TYPE})
-            candidates.append((np.arange(len(snps)), snp_table, snps["rsid"].to_numpy()))
-        ids, names, kinds, scores = [], [], [], []
-        for subset, source, rsids in candidates:
-            rows = self.catalog.embeddings if rsids is None else self.snps.embeddings
-            s = rows.scores(emb, subset)
-            if rsids is not None:  # a SNP is not its own neighbour
-                s[
-                    rsids[subset][None, :] == np.asarray(query_rsids, dtype=object)[:, None]
-                ] = -np.inf
-            ids.append(source["id"].to_numpy()[subset])
-            names.append(source["name"].to_numpy()[subset])
-            kinds.append(source["type"].to_numpy()[subset])
-            scores.append(s)
-        ids, names, kinds = (np.concatenate(x) for x in (ids, names, kinds))
-        scores = np.concatenate(scores, axis=1)
+            rsids = self.snps.table["rsid"].to_numpy()
+            scores = self.snps.embeddings.scores(emb)
+            scores[rsids[None, :] == np.asarray(query_rsids, dtype=object)[:, None]] = -np.inf
+            parts.append((rsids, rsids, np.full(len(rsids), SNP_TYPE, dtype=object), scores))
+        ids, names, kinds, scores = (np.concatenate(x, axis=-1) for x in zip(*parts))
         frames = []
         for i, query in enumerate(queries):
             top = (

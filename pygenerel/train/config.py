@@ -22,10 +22,12 @@ class TrainConfig:
     seed: int = 0
     steps: int = 1000
     batch_size: int = 64  # global pairs per step (all ranks together)
-    task_batch_size: dict = dataclasses.field(default_factory=dict)  # per-task override
+    task_batch_size: dict = dataclasses.field(default_factory=dict)  # per task (or stream) override
+    # per task; "task/relation" keys weight a relation stream within its task
     task_weights: dict = dataclasses.field(default_factory=lambda: {t: 1.0 for t in TASKS})
     size_power: float = 1.0  # task probability ~ weight * n_train ** size_power
-    max_pairs_per_task: int = 0  # 0 = all; else a fixed random slice (tiny runs)
+    split_by_relation: list = dataclasses.field(default_factory=lambda: ["relation", "biobank"])
+    max_pairs_per_task: int = 0  # per stream; 0 = all, else a fixed random slice (tiny runs)
     temperature: float = 0.05
     lr: float = 5e-5  # text tower
     lr_head: float = 1e-3  # SNP towers (dense parts)
@@ -34,7 +36,7 @@ class TrainConfig:
     warmup_steps: int = 100
     grad_clip: float = 1.0
     valid_every: int = 500  # 0 = only at the end
-    valid_pairs: int = 512  # per task
+    valid_pairs: int = 512  # per stream
     checkpoint_every: int = 500
     keep_checkpoints: int = 1
     log_every: int = 50
@@ -50,7 +52,7 @@ class TrainConfig:
         unknown = set(values) - names
         if unknown:
             raise ValueError(f"unknown training config keys: {sorted(unknown)}")
-        unknown_tasks = set(values.get("task_weights", {})) - set(TASKS)
+        unknown_tasks = {k for k in values.get("task_weights", {}) if k.split("/", 1)[0] not in TASKS}
         if unknown_tasks:
             raise ValueError(f"unknown tasks in task_weights: {sorted(unknown_tasks)}")
         return cls(model=model, **values)
@@ -61,8 +63,9 @@ class TrainConfig:
     def save(self, path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2))
 
-    def batch_size_for(self, task: str) -> int:
-        return int(self.task_batch_size.get(task, self.batch_size))
+    def batch_size_for(self, stream: str) -> int:
+        task = stream.split("/", 1)[0]
+        return int(self.task_batch_size.get(stream, self.task_batch_size.get(task, self.batch_size)))
 
 
 def preset_names() -> list[str]:

@@ -45,27 +45,35 @@ class PairTable:
 
 
 LINK_COLUMNS = ["left_id", "left_text", "right_id", "right_text", "left_kind", "right_kind",
-                "task", "weight", "split"]
+                "task", "relation", "weight", "split"]
 
 
-def load_pairs(corpus_dir, split: str, tasks, known_snps=None, max_pairs: int = 0,
-               seed: int = 0) -> dict[str, PairTable]:
-    """{task: PairTable} for one split. Pairs with a SNP outside `known_snps` are dropped (the
-    model can only train ids it has rows for); `max_pairs` keeps a fixed random slice per task."""
+def stream_task(stream: str) -> str:
+    """A stream is a task ("gwas") or one relation type of a task ("relation/disease_gene")."""
+    return stream.split("/", 1)[0]
+
+
+def load_pairs(corpus_dir, split: str, tasks, known_snps=None, max_pairs: int = 0, seed: int = 0,
+               split_by_relation=()) -> dict[str, PairTable]:
+    """{stream: PairTable} for one split. Tasks in `split_by_relation` get one stream per relation
+    type, so a batch's negatives share the positive's type (as the benchmarks' negatives do).
+    Pairs with a SNP outside `known_snps` are dropped (the model has no row to train);
+    `max_pairs` keeps a fixed random slice per stream."""
     links = pd.read_parquet(Path(corpus_dir) / "links.parquet", columns=LINK_COLUMNS,
                             filters=[("split", "==", split)])
+    links = links[links["task"].isin(list(tasks))]
+    if known_snps is not None:
+        ok = np.ones(len(links), dtype=bool)
+        for side in ("left", "right"):
+            is_snp = links[f"{side}_kind"].values == "snp"
+            ok &= ~is_snp | links[f"{side}_id"].isin(known_snps).values
+        links = links[ok]
+    split_tasks = links["task"].isin(list(split_by_relation))
+    stream = links["task"].where(~split_tasks, links["task"] + "/" + links["relation"])
     out = {}
-    for i, task in enumerate(tasks):
-        frame = links[links["task"] == task]
-        if known_snps is not None:
-            ok = np.ones(len(frame), dtype=bool)
-            for side in ("left", "right"):
-                is_snp = frame[f"{side}_kind"].values == "snp"
-                ok &= ~is_snp | frame[f"{side}_id"].isin(known_snps).values
-            frame = frame[ok]
+    for i, (name, frame) in enumerate(links.groupby(stream.values, sort=True)):
         if max_pairs and len(frame) > max_pairs:
             keep = np.random.default_rng([seed, i]).choice(len(frame), max_pairs, replace=False)
             frame = frame.iloc[np.sort(keep)]
-        if len(frame):
-            out[task] = PairTable.from_frame(frame.reset_index(drop=True))
+        out[name] = PairTable.from_frame(frame.reset_index(drop=True))
     return out

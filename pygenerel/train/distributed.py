@@ -5,6 +5,9 @@ shards are gathered with gradient, so the InfoNCE loss sees the whole global bat
 negatives on every rank. The gather's backward sums the identical per-rank losses' gradients
 (x world) and DDP then averages over ranks, so parameters get exactly the single-process
 gradient of the global batch.
+
+DDP cannot reduce the sparse gradients of the SNP id tables when a step leaves them unused (text
+tasks), so the tables are kept out of DDP and `reduce_sparse` merges their row gradients.
 """
 from __future__ import annotations
 
@@ -37,6 +40,31 @@ class Dist:
         from torch.distributed.nn.functional import all_gather
 
         return torch.cat(all_gather(tensor.contiguous()))
+
+    def reduce_sparse(self, params) -> None:
+        """Average sparse row gradients over ranks (as DDP does for dense ones), in place."""
+        if self.world == 1:
+            return
+        for p in params:
+            if p.grad is None:
+                rows, values = torch.zeros(0, dtype=torch.long, device=p.device), p.new_zeros(0, *p.shape[1:])
+            else:
+                grad = p.grad.coalesce()
+                rows, values = grad.indices()[0], grad.values()
+            counts = [torch.zeros(1, dtype=torch.long, device=p.device) for _ in range(self.world)]
+            dist.all_gather(counts, torch.tensor([len(rows)], device=p.device))
+            longest = int(max(c.item() for c in counts))
+            pad = longest - len(rows)
+            rows = torch.cat([rows, rows.new_zeros(pad)])
+            values = torch.cat([values, values.new_zeros(pad, *values.shape[1:])])
+            all_rows = [torch.empty_like(rows) for _ in range(self.world)]
+            all_values = [torch.empty_like(values) for _ in range(self.world)]
+            dist.all_gather(all_rows, rows)
+            dist.all_gather(all_values, values)
+            n = [int(c.item()) for c in counts]
+            rows = torch.cat([r[:k] for r, k in zip(all_rows, n)])
+            values = torch.cat([v[:k] for v, k in zip(all_values, n)]) / self.world
+            p.grad = torch.sparse_coo_tensor(rows[None], values, p.shape).coalesce() if len(rows) else None
 
 
 def setup(device: str = "auto") -> Dist:

@@ -1,7 +1,9 @@
 """Multi-task batch sampler: which task each step trains, and which of its pairs.
 
-Each step draws one task (probability ~ weight * size ** power) and a batch from that task's
-shuffled pairs in which no item repeats: a concept id, rsid or text already in the batch would be
+Each step draws one task (probability ~ weight * size ** power), then one of its streams
+(probability ~ weight * size ** power among the task's streams, a stream's weight keyed
+"task/relation" and 1 by default; see data.load_pairs), and a batch from that
+stream's shuffled pairs in which no item repeats: a concept id, rsid or text already in the batch would be
 a false in-batch negative, so such a pair waits for a later batch instead. The whole state is
 JSON, so a checkpoint resumes the exact sequence of batches.
 """
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pygenerel.train.data import PairTable
+from pygenerel.train.data import PairTable, stream_task
 
 MAX_DEFERRED_BATCHES = 8  # deferred pairs kept, in batches; beyond that they wait for the next epoch
 
@@ -66,14 +68,20 @@ class TaskStream:
 
 
 class MultiTaskSampler:
-    def __init__(self, tasks: dict[str, PairTable], batch_sizes: dict[str, int], weights: dict[str, float],
+    def __init__(self, streams: dict[str, PairTable], batch_sizes: dict[str, int], weights: dict[str, float],
                  size_power: float, seed: int):
-        self.names = sorted(tasks)
-        self.streams = {t: TaskStream(tasks[t], batch_sizes[t], seed, i) for i, t in enumerate(self.names)}
-        raw = np.array([weights.get(t, 1.0) * len(tasks[t]) ** size_power for t in self.names])
-        if raw.sum() <= 0:
+        self.names = sorted(streams)
+        self.streams = {s: TaskStream(streams[s], batch_sizes[s], seed, i) for i, s in enumerate(self.names)}
+        sizes = np.array([len(streams[s]) for s in self.names], dtype=float)
+        tasks = np.array([stream_task(s) for s in self.names])
+        self.probs = np.zeros(len(self.names))
+        for task in np.unique(tasks):
+            mine = tasks == task
+            share = sizes[mine] ** size_power * np.array([weights.get(s, 1.0) for s in np.array(self.names)[mine]])
+            self.probs[mine] = weights.get(task, 1.0) * sizes[mine].sum() ** size_power * share / share.sum()
+        if self.probs.sum() <= 0:
             raise ValueError("every task has zero weight")
-        self.probs = raw / raw.sum()
+        self.probs /= self.probs.sum()
         self.rng = np.random.default_rng([seed, 7919])
 
     def next(self) -> tuple[str, np.ndarray]:

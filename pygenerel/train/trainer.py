@@ -18,7 +18,7 @@ from torch import nn
 from pygenerel.model import GenerelModel
 from pygenerel.train import checkpoint, distributed
 from pygenerel.train.config import TrainConfig
-from pygenerel.train.data import load_pairs
+from pygenerel.train.data import load_pairs, stream_task
 from pygenerel.train.loss import weighted_info_nce
 from pygenerel.train.sampler import MultiTaskSampler
 from pygenerel.train.validation import pair_embeddings, to_device, validate
@@ -49,10 +49,11 @@ class Trainer:
             torch.set_num_threads(config.num_threads)
         torch.manual_seed(config.seed)  # identical initial weights on every rank
         self.model = GenerelModel.build(config.model, corpus_dir).to(self.env.device)
-        tasks = [t for t, w in config.task_weights.items() if w > 0]
+        tasks = [t for t, w in config.task_weights.items() if w > 0 and "/" not in t]
         known = self.model.snp_vocab.row
-        self.train_pairs = load_pairs(corpus_dir, "train", tasks, known, config.max_pairs_per_task, config.seed)
-        self.valid_pairs = load_pairs(corpus_dir, "valid", tasks, known, config.valid_pairs, config.seed)
+        split = config.split_by_relation
+        self.train_pairs = load_pairs(corpus_dir, "train", tasks, known, config.max_pairs_per_task, config.seed, split)
+        self.valid_pairs = load_pairs(corpus_dir, "valid", tasks, known, config.valid_pairs, config.seed, split)
         if not self.train_pairs:
             raise ValueError(f"no training links for tasks {tasks} in {corpus_dir}")
         sizes = {t: config.batch_size_for(t) for t in self.train_pairs}
@@ -60,6 +61,8 @@ class Trainer:
         self.optimizers = self._optimizers()
         self.net = self.model
         if self.env.world > 1:
+            tables = [n for n, _ in self.model.named_parameters() if n.endswith("id_embedding.weight")]
+            nn.parallel.DistributedDataParallel._set_params_and_buffers_to_ignore_for_model(self.model, tables)
             self.net = nn.parallel.DistributedDataParallel(
                 self.model, device_ids=[self.env.device.index] if self.env.device.type == "cuda" else None,
                 find_unused_parameters=True)
@@ -82,11 +85,11 @@ class Trainer:
             for group in optimizer.param_groups:
                 group["lr"] = group["base_lr"] * factor
 
-    def step(self, task: str, index: np.ndarray) -> float:
-        """One optimisation step on a global batch; returns the (global) loss."""
-        env, pairs = self.env, self.train_pairs[task]
+    def step(self, stream: str, index: np.ndarray) -> float:
+        """One optimisation step on a global batch of one stream; returns the (global) loss."""
+        env, pairs = self.env, self.train_pairs[stream]
         index = index[: len(index) - len(index) % env.world]
-        out = pair_embeddings(self.net, pairs, env.shard(index), env.device)
+        out = pair_embeddings(self.model, pairs, env.shard(index), env.device, self.net)
         weight = torch.as_tensor(pairs.weight[index], device=env.device)
         temperature = self.config.temperature
         loss = weighted_info_nce(env.gather(out["left"]), env.gather(out["right"]), weight, temperature)
@@ -97,6 +100,7 @@ class Trainer:
         for optimizer in self.optimizers.values():
             optimizer.zero_grad(set_to_none=True)
         total.backward()
+        self.env.reduce_sparse(p for g in self.optimizers["sparse"].param_groups for p in g["params"])
         dense = [p for g in self.optimizers["dense"].param_groups for p in g["params"] if p.grad is not None]
         if self.config.grad_clip:
             torch.nn.utils.clip_grad_norm_(dense, self.config.grad_clip)
@@ -137,17 +141,18 @@ class Trainer:
         self.net.train()
         bar = tqdm(total=c.steps, initial=start, disable=not self.env.main, dynamic_ncols=True)
         for step in range(start, end):
-            task, index = self.sampler.next()
+            stream, index = self.sampler.next()
             self._set_lr(step)
             began = time.perf_counter()
-            loss = self.step(task, index)
+            loss = self.step(stream, index)
+            task = stream_task(stream)
             seconds.setdefault(task, []).append(time.perf_counter() - began)
             ema[task] = loss if task not in ema else EMA * ema[task] + (1 - EMA) * loss
             bar.update(1)
             bar.set_postfix({t[:4]: f"{v:.3f}" for t, v in sorted(ema.items())}, refresh=False)
             done = step + 1
             if c.log_every and done % c.log_every == 0 or done == end:
-                self._log({"step": done, "task": task, "loss": loss, "ema": ema})
+                self._log({"step": done, "stream": stream, "loss": loss, "ema": ema})
             if c.valid_every and done % c.valid_every == 0 and done < c.steps and self.env.main:
                 self._log({"step": done, "valid": self.validate()})
             if c.checkpoint_every and done % c.checkpoint_every == 0 or done == end:
@@ -179,7 +184,7 @@ class Trainer:
             "corpus_dir": str(self.corpus_dir),
             "world_size": self.env.world,
             "train_pairs": {t: len(p) for t, p in self.train_pairs.items()},
-            "task_probabilities": dict(zip(self.sampler.names, np.round(self.sampler.probs, 4).tolist())),
+            "stream_probabilities": dict(zip(self.sampler.names, np.round(self.sampler.probs, 4).tolist())),
             "steps_per_second": {t: round(len(s) / sum(s), 3) for t, s in seconds.items() if sum(s) > 0},
             "final_ema_loss": ema,
             "valid": valid,

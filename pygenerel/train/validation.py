@@ -1,4 +1,4 @@
-"""Periodic validation on split=valid links: per-task InfoNCE loss and in-batch accuracy@1."""
+"""Periodic validation on split=valid links: per-stream InfoNCE loss and in-batch accuracy@1."""
 from __future__ import annotations
 
 import numpy as np
@@ -12,19 +12,20 @@ def to_device(batch: dict, device) -> dict:
     return {k: to_device(v, device) if isinstance(v, dict) else v.to(device) for k, v in batch.items()}
 
 
-def pair_embeddings(model, pairs: PairTable, index: np.ndarray, device) -> dict:
+def pair_embeddings(model, pairs: PairTable, index: np.ndarray, device, net=None) -> dict:
+    """Featurise with `model`, run `net` (the model, or its DistributedDataParallel wrapper)."""
     left = to_device(model.featurize(pairs.left_kind[index], pairs.left_key[index]), device)
     right = to_device(model.featurize(pairs.right_kind[index], pairs.right_key[index]), device)
-    return model(left, right)
+    return (net or model)(left, right)
 
 
 @torch.no_grad()
 def validate(model, valid: dict[str, PairTable], batch_size: int, temperature: float, device) -> dict:
-    """{task: {loss, acc@1[, aux_acc@1]}} over chunks of `batch_size` valid pairs."""
+    """{stream: {loss, acc@1[, aux_acc@1]}} over chunks of `batch_size` valid pairs."""
     was_training = model.training
     model.eval()
     metrics = {}
-    for task, pairs in valid.items():
+    for stream, pairs in valid.items():
         sums: dict[str, float] = {}
         chunks = [c for c in np.array_split(np.arange(len(pairs)), max(len(pairs) // batch_size, 1)) if len(c) > 1]
         for chunk in chunks:
@@ -37,6 +38,6 @@ def validate(model, valid: dict[str, PairTable], batch_size: int, temperature: f
             for key, value in values.items():
                 sums[key] = sums.get(key, 0.0) + value / len(chunks)
         if chunks:
-            metrics[task] = {k: round(v, 4) for k, v in sums.items()}
+            metrics[stream] = {k: round(v, 4) for k, v in sums.items()}
     model.train(was_training)
     return metrics

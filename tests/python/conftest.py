@@ -33,14 +33,19 @@ def _code_key(*packages: str) -> str:
 
 
 def _cached(name: str, key: str, build) -> Path:
-    """Build into CACHE/name-key once; a half-built directory never counts as done."""
+    """Build into CACHE/name-key once; built in a private directory and renamed when complete, so
+    concurrent test runs and interrupted builds never see a half-built artefact."""
     target = CACHE / f"{name}-{key}"
-    done = target / ".complete"
-    if not done.exists():
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir(parents=True)
-        build(target)
-        done.touch()
+    if not (target / ".complete").exists():
+        staging = CACHE / f".{name}-{key}.{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        build(staging)
+        (staging / ".complete").touch()
+        try:
+            staging.rename(target)
+        except OSError:  # another run finished first; its copy is as good as ours
+            shutil.rmtree(staging, ignore_errors=True)
     return target
 
 

@@ -8,6 +8,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pygenerel.annotate import AnnotateError, annotate
 from pygenerel.annotate.annotate import HOWS, MATCH_COLUMN, trait_column
@@ -101,9 +103,11 @@ def test_chrpos_only_and_chr_pos_ref_alt_ids_match_by_position(results, tmp_path
     assert same.sum() > 0 and agree.mean() > 0.95  # an rsid and its position find the same SNP
 
 
-def test_cli_api_and_accessor_agree(tmp_path, sumstats_dir, tiny_bundle_dir, model):
+def test_cli_api_and_accessor_agree(tmp_path, sumstats_dir, tiny_bundle_dir):
+    """Each path gets a fresh model, as in a fresh process: the int8 text encoder's output moves
+    by ~1e-5 with what else shares its batch, so cached texts would differ between paths."""
     name = "echodata_BST1_Nalls2019_PD_locus.tsv.gz"
-    options = dict(traits=["Parkinson disease", "type 2 diabetes"], top_k=3, p_threshold=1e-5)
+    options = {"traits": ["Parkinson disease", "type 2 diabetes"], "top_k": 3, "p_threshold": 1e-5}
     out = tmp_path / "bst1.generel.tsv.gz"
     result = CliRunner().invoke(main, [
         "annotate", str(sumstats_dir / name), "-o", str(out), "--trait", "Parkinson disease",
@@ -112,9 +116,9 @@ def test_cli_api_and_accessor_agree(tmp_path, sumstats_dir, tiny_bundle_dir, mod
     assert result.exit_code == 0, result.output
     assert "build: GRCh37 (inferred from" in result.stderr and "'SNP' -> snp (header alias)" in result.stderr
     cli = pd.read_csv(out, sep="\t", dtype={"SNP": str})
-    api = annotate(sumstats_dir / name, model=model, **options)
+    api = annotate(sumstats_dir / name, model=load_model(tiny_bundle_dir), **options)
     frame = pd.read_csv(sumstats_dir / name, sep="\t")  # numbers as numbers, as users load it
-    accessor = frame.generel.annotate(model=model, **options)
+    accessor = frame.generel.annotate(model=load_model(tiny_bundle_dir), **options)
     added = [c for c in api.columns if c.startswith("generel_")]
     for other in (cli, accessor):
         for column in added:
@@ -213,3 +217,26 @@ def test_annotate_never_imports_torch(tmp_path, sumstats_dir, tiny_bundle_dir):
         "assert not [m for m in sys.modules if m.split('.')[0] in ('torch', 'transformers')]\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+header_names = st.sampled_from(["SNP", "rsid", "ID", "CHR", "#CHROM", "POS", "BP", "P", "pval", "LOG10P",
+                                "A1", "A2", "BETA", "OR", "SE", "note", "x", ""])
+cells = st.one_of(st.sampled_from(["rs123", "RS7", "chr1:12345:A:G", "X:5", "23", "1", "NA", "", ".",
+                                   "5e-8", "0.5", "-1", "1e-400", "abc", "chrUn", "2.5e6"]),
+                  st.text(alphabet=st.characters(blacklist_characters="\t\n\r\"", blacklist_categories=("Cs",)),
+                          max_size=8))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(header_names, min_size=1, max_size=6), st.data())
+def test_random_tables_annotate_or_fail_in_one_line(tmp_path, model, header, data):
+    rows = data.draw(st.lists(st.lists(cells, min_size=len(header), max_size=len(header)), max_size=8))
+    path = tmp_path / "random.tsv"
+    path.write_text("\n".join("\t".join(r) for r in [header, *rows]) + "\n")
+    try:
+        result = annotate(path, traits=["asthma"], model=model, p_threshold=data.draw(st.sampled_from([None, 0.05])))
+    except AnnotateError as error:
+        assert "random.tsv" in str(error) and "\n" not in str(error)
+        return
+    assert len(result) == len(rows)
+    assert set(result[MATCH_COLUMN].dropna()) <= set(HOWS)

@@ -43,8 +43,10 @@ def variants_of(path):
     source = open_table(path)
     table = next(source.chunks()).table
     columns = detect_columns(source.names)
-    return parse_variants(*(table.column(columns.get(r)) if columns.get(r) else None
-                            for r in ("snp", "chr", "pos")))
+    variants = parse_variants(*(table.column(columns.get(r)) if columns.get(r) else None
+                                for r in ("snp", "chr", "pos")))
+    _, chroms, positions = variants.take(variants.located())
+    return chroms, positions
 
 
 @pytest.mark.parametrize("name, build", [
@@ -55,18 +57,16 @@ def variants_of(path):
     ("locuszoomr_SLE_gwas_sub.tsv.gz", "GRCh37"),  # Bentham 2015, on hg19
 ])
 def test_infers_the_build_of_real_files(hapmap3, sumstats_dir, name, build):
-    v = variants_of(sumstats_dir / name)
-    located = v.has_position()
-    choice = infer_build(hapmap3, v.chroms[located], v.positions[located])
+    choice = infer_build(hapmap3, *variants_of(sumstats_dir / name))
     assert (choice.build, choice.evidence) == (build, True)
     assert "inferred from" in choice.reason and build in choice.reason
 
 
 def test_a_table_mixing_builds_is_an_error(hapmap3, sumstats_dir):
-    a = variants_of(sumstats_dir / "echodata_BST1_Nalls2019_PD_locus.tsv.gz")
-    b = variants_of(sumstats_dir / "topr_CD_UKBB_p1e-3_hg38.tsv.gz")
-    chroms = np.concatenate([a.chroms, b.chroms[:6000]])
-    positions = np.concatenate([a.positions, b.positions[:6000]])
+    a_chroms, a_positions = variants_of(sumstats_dir / "echodata_BST1_Nalls2019_PD_locus.tsv.gz")
+    b_chroms, b_positions = variants_of(sumstats_dir / "topr_CD_UKBB_p1e-3_hg38.tsv.gz")
+    chroms = np.concatenate([a_chroms, b_chroms[:6000]])
+    positions = np.concatenate([a_positions, b_positions[:6000]])
     with pytest.raises(AnnotateError, match="mixed.tsv: positions look like a mix of builds"):
         infer_build(hapmap3, chroms, positions, "mixed.tsv")
 

@@ -1,8 +1,10 @@
 """The R package `generel` gives the Python API's numbers: each R function is called through rpy2 (R
-embedded in this process, reticulate sharing this interpreter) and compared with pygenerel on the same
-inputs and the same bundle."""
+embedded in this process, its reticulate sharing this interpreter) and compared with pygenerel on the
+same inputs and the same bundle."""
 import atexit
+import ctypes
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -21,22 +23,71 @@ TOL = 1e-6
 pytestmark = pytest.mark.skipif(shutil.which("R") is None, reason="R is not installed")
 
 
+class R:
+    """R embedded by rpy2, running code that calls into Python with the GIL held.
+
+    rpy2 calls R through cffi, which lets go of the GIL for the call. reticulate 1.28 frees Python
+    objects from R's garbage collector without taking it back (each call leaves at least the bound
+    `sys.stdout.flush` it used), and freeing one without the GIL aborts the process. So code that
+    reaches Python is evaluated through ctypes.PyDLL, which keeps the GIL, followed by a gc() there
+    that leaves no Python object for R to free later; rpy2 does the rest (values in and out).
+    """
+
+    def __init__(self, library: Path):
+        import rpy2.rinterface_lib.embedded
+        import rpy2.robjects as ro
+        import rpy2.situation
+        from rpy2.rinterface_lib import openrlib
+
+        # rpy2 ends R at exit, after Python has begun tearing down, which aborts the process.
+        atexit.unregister(rpy2.rinterface_lib.embedded.endr)
+        self.ro, self.ffi = ro, openrlib.ffi
+        self.lib = ctypes.PyDLL(rpy2.situation.get_rlib_path(openrlib.R_HOME, platform.system()))
+        self.lib.R_tryEvalSilent.restype = ctypes.c_void_p
+        self.lib.R_tryEvalSilent.argtypes = [ctypes.c_void_p, ctypes.c_void_p,
+                                             ctypes.POINTER(ctypes.c_int)]
+        self.globalenv = ctypes.c_void_p.in_dll(self.lib, "R_GlobalEnv").value
+        ro.r(f'.libPaths(c("{library.as_posix()}", .libPaths()))')
+
+    def __call__(self, code: str, **values):
+        """Evaluate `code` with `values` bound in R's global environment; returns the rpy2 value."""
+        for name, value in values.items():
+            self.ro.globalenv[name] = value
+        self._eval(f".parity_value <- local({{ {code} }})")
+        self._eval("invisible(gc())")
+        return self.ro.globalenv[".parity_value"]
+
+    def _eval(self, code: str) -> None:
+        expression = self.ro.r["parse"](text=code)[0]
+        pointer = int(self.ffi.cast("uintptr_t", expression.__sexp__._cdata))
+        failed = ctypes.c_int(0)
+        self.lib.R_tryEvalSilent(pointer, self.globalenv, ctypes.byref(failed))
+        if failed.value:
+            raise RuntimeError(self.ro.r("geterrmessage()")[0].strip())
+
+    def matrix(self, value) -> np.ndarray:
+        return np.array(list(value), dtype=np.float64).reshape(tuple(self.ro.r.dim(value)), order="F")
+
+    def frame(self, value) -> pd.DataFrame:
+        """A data.frame as pandas, with None for a missing string (NaN stays NaN)."""
+        na = self.ro.NA_Character
+        return pd.DataFrame({name: [None if v is na else v for v in value.rx2(name)]
+                             for name in value.names})
+
+    def strings(self, items):
+        return self.ro.StrVector(items)
+
+
 @pytest.fixture(scope="module")
 def r(tiny_bundle_dir, tmp_path_factory):
     """R with the package installed from this checkout, using this Python and the tiny bundle."""
-    lib = tmp_path_factory.mktemp("r-lib")
-    subprocess.run(["R", "CMD", "INSTALL", "--no-docs", "--no-test-load", f"--library={lib}", str(ROOT)],
-                   check=True, capture_output=True)
+    library = tmp_path_factory.mktemp("r-lib")
+    subprocess.run(["R", "CMD", "INSTALL", "--no-docs", "--no-test-load", f"--library={library}",
+                    str(ROOT)], check=True, capture_output=True)
     os.environ["GENEREL_PYTHON"] = sys.executable
-    import rpy2.rinterface_lib.embedded
-    import rpy2.robjects as ro
-
-    # rpy2 ends R at exit, after Python has begun tearing down, which aborts the process.
-    atexit.unregister(rpy2.rinterface_lib.embedded.endr)
-    ro.r(f'.libPaths(c("{lib.as_posix()}", .libPaths())); library(generel)')
-    ro.globalenv["bundle"] = str(tiny_bundle_dir)
-    ro.r("generel_model(bundle)")
-    return ro
+    session = R(library)
+    session("library(generel); generel_model(bundle)", bundle=str(tiny_bundle_dir))
+    return session
 
 
 @pytest.fixture(scope="module")
@@ -46,42 +97,33 @@ def model(tiny_bundle_dir):
     return load_model(tiny_bundle_dir)
 
 
-def as_matrix(ro, value) -> np.ndarray:
-    return np.array(list(value), dtype=np.float64).reshape(tuple(ro.r.dim(value)), order="F")
-
-
-def as_frame(ro, value) -> pd.DataFrame:
-    columns = {name: list(value.rx2(name)) for name in value.names}
-    return pd.DataFrame(columns)
-
-
 def test_headline_example_matches_python(r, model):
-    value = r.r('generel_similarity(c("rs7903146", "type 2 diabetes"), "insulin resistance")')
+    value = r('generel_similarity(c("rs7903146", "type 2 diabetes"), "insulin resistance")')
     expected = model.similarity(["rs7903146", "type 2 diabetes"], ["insulin resistance"])
-    assert np.abs(as_matrix(r, value) - expected).max() <= TOL
-    assert list(r.r.rownames(value)) == ["rs7903146", "type 2 diabetes"]
-    assert list(r.r.colnames(value)) == ["insulin resistance"]
+    assert np.abs(r.matrix(value) - expected).max() <= TOL
+    assert list(r.ro.r.rownames(value)) == ["rs7903146", "type 2 diabetes"]
+    assert list(r.ro.r.colnames(value)) == ["insulin resistance"]
 
 
 def test_similarity_matrix_and_pairwise(r, model):
     x, y = ITEMS, ITEMS[::-1]
-    square = r.r["generel_similarity"](r.StrVector(x))
-    assert np.abs(as_matrix(r, square) - model.similarity(x)).max() <= TOL
-    full = r.r["generel_similarity"](r.StrVector(x), r.StrVector(y[:3]))
-    assert np.abs(as_matrix(r, full) - model.similarity(x, y[:3])).max() <= TOL
-    pairs = r.r["generel_similarity"](r.StrVector(x), r.StrVector(y), pairwise=True)
+    square = r("generel_similarity(x)", x=r.strings(x))
+    assert np.abs(r.matrix(square) - model.similarity(x)).max() <= TOL
+    full = r("generel_similarity(x, y)", x=r.strings(x), y=r.strings(y[:3]))
+    assert np.abs(r.matrix(full) - model.similarity(x, y[:3])).max() <= TOL
+    pairs = r("generel_similarity(x, y, pairwise = TRUE)", x=r.strings(x), y=r.strings(y))
     assert np.abs(np.array(list(pairs)) - model.similarity(x, y, pairwise=True)).max() <= TOL
 
 
 def test_embed(r, model):
-    value = r.r["generel_embed"](r.StrVector(ITEMS))
-    assert list(r.r.rownames(value)) == ITEMS
-    assert np.abs(as_matrix(r, value) - model.embed(ITEMS)).max() <= TOL
+    value = r("generel_embed(x)", x=r.strings(ITEMS))
+    assert list(r.ro.r.rownames(value)) == ITEMS
+    assert np.abs(r.matrix(value) - model.embed(ITEMS)).max() <= TOL
 
 
 def test_neighbors(r, model):
-    query, types = r.StrVector(ITEMS[:4]), r.StrVector(["disease", "gene"])
-    value = as_frame(r, r.r["generel_neighbors"](query, k=7, types=types))
+    value = r.frame(r('generel_neighbors(x, k = 7, types = c("disease", "gene"))',
+                      x=r.strings(ITEMS[:4])))
     expected = model.neighbors(ITEMS[:4], k=7, types=["disease", "gene"])
     assert list(value.columns) == list(expected.columns)
     for column in ("query", "rank", "id", "name", "type"):
@@ -93,9 +135,9 @@ def test_annotate(r, model):
     from pygenerel.annotate import annotate
 
     traits = ["type 2 diabetes", "coronary artery disease"]
-    r.globalenv["traits"] = r.StrVector(traits)
-    value = as_frame(r, r.r(f'generel_annotate(read.delim("{EXAMPLE.as_posix()}"), trait = traits, '
-                            'top_k = 2, pos_col = "BP_GRCh38", build = "GRCh38")'))
+    value = r.frame(r('generel_annotate(read.delim(path), trait = traits, top_k = 2, '
+                      'pos_col = "BP_GRCh38", build = "GRCh38")',
+                      path=EXAMPLE.as_posix(), traits=r.strings(traits)))
     expected = annotate(pd.read_csv(EXAMPLE, sep="\t"), traits=traits, top_k=2, pos_col="BP_GRCh38",
                         build="GRCh38", model=model)
     assert list(value.columns) == list(expected.columns)
@@ -106,11 +148,12 @@ def test_annotate(r, model):
             assert (np.isnan(left) == np.isnan(right)).all(), column
             assert np.nanmax(np.abs(left - right)) <= TOL, column
         else:
-            assert value[column].tolist() == expected[column].astype(object).tolist(), column
+            strings = expected[column].astype(object)
+            assert value[column].tolist() == strings.where(strings.notna(), None).tolist(), column
 
 
 def test_model_info(r, model):
-    value = r.r("generel_model()")
+    value = r("generel_model()")
     info = model.info()
     for field in ("name", "version", "dim", "snps"):
         assert value.rx2(field)[0] == info[field]
@@ -119,6 +162,7 @@ def test_model_info(r, model):
 def test_python_error_reaches_r_as_one_line(r, model):
     with pytest.raises(ValueError) as python_error:
         model.neighbors(["type 2 diabetes"], types=["planet"])
-    message = r.r('tryCatch(generel_neighbors("type 2 diabetes", types = "planet"), '
-                  "generel_error = conditionMessage)")[0]
-    assert message == str(python_error.value).replace("\n", " ")
+    value = r('e <- tryCatch(generel_neighbors("type 2 diabetes", types = "planet"), error = identity)\n'
+              "list(class = class(e)[1], message = conditionMessage(e))")
+    assert value.rx2("class")[0] == "generel_error"
+    assert value.rx2("message")[0] == " ".join(str(python_error.value).split())

@@ -12,7 +12,12 @@ from pygenerel.annotate.columns import detect_columns
 from pygenerel.annotate.errors import AnnotateError
 from pygenerel.annotate.reader import open_table
 from pygenerel.annotate.variants import (
-    normalize_chroms, parse_chrpos, parse_numbers, parse_positions, parse_rsids, parse_variants,
+    normalize_chroms,
+    parse_chrpos,
+    parse_numbers,
+    parse_positions,
+    parse_rsids,
+    parse_variants,
 )
 from pygenerel.genome import CHROMOSOMES
 
@@ -71,9 +76,12 @@ def test_columns_win_over_positions_parsed_from_the_snp_string():
         chroms=pa.array(["1", None, "chr4", "5"]),
         positions=pa.array(["10", "20", "x", "50"]),
     )
-    assert variants.rsids.tolist() == ["rs1", None, None, None]
-    assert variants.chroms.tolist() == ["1", "2", "3", "5"]
-    assert variants.positions.tolist() == [10, 500, 600, 50]
+    rsids, chroms, positions = variants.take()
+    assert rsids.tolist() == ["rs1", None, None, None]
+    assert chroms.tolist() == ["1", "2", "3", "5"]
+    assert positions.tolist() == [10, 500, 600, 50]
+    assert variants.located().tolist() == [0, 1, 2, 3]
+    assert [x.tolist() for x in variants.take([3, 0])] == [[None, "rs1"], ["5", "1"], [50, 10]]
 
 
 def test_real_sumstats_parse_completely(sumstats_dir):
@@ -84,13 +92,14 @@ def test_real_sumstats_parse_completely(sumstats_dir):
         columns = detect_columns(source.names)
         v = parse_variants(*(chunk.table.column(columns.get(r)) if columns.get(r) else None
                              for r in ("snp", "chr", "pos")))
-        has_rsid = v.rsids != None  # noqa: E711
-        assert (has_rsid | v.has_position()).all(), path.name
-        assert set(v.chroms[v.has_position()]) <= set(CHROMOSOMES)
+        rsids, chroms, positions = v.take()
+        has_rsid, located = rsids != None, positions > 0
+        assert (has_rsid | located).all(), path.name
+        assert set(chroms[located]) <= set(CHROMOSOMES) and (chroms[~located] == None).all()
         if "FINNGEN" in path.name:
-            assert v.has_position().all() and "1" in set(v.chroms)
+            assert located.all() and "1" in set(chroms)
         if "locuscomparer" in path.name:  # rsid-only
-            assert has_rsid.all() and not v.has_position().any()
+            assert has_rsid.all() and not located.any()
 
 
 junk = st.one_of(st.none(), st.text(max_size=20),
@@ -105,10 +114,12 @@ def test_junk_never_crashes_and_parses_to_clean_values(snps, chroms, positions):
     n = min(len(snps), len(chroms), len(positions))
     v = parse_variants(pa.array(snps[:n], pa.string()), pa.array(chroms[:n], pa.string()),
                        pa.array(positions[:n], pa.string()))
-    assert len(v) == n
-    assert all(r is None or re.fullmatch(r"rs[0-9]+", r) for r in v.rsids)
-    assert all(c is None or c in CHROMOSOMES for c in v.chroms)
-    assert v.positions.dtype == np.int64 and ((v.positions == -1) | (v.positions > 0)).all()
+    rsids, chroms, positions = v.take()
+    assert len(v) == len(rsids) == len(chroms) == len(positions) == n
+    assert all(r is None or re.fullmatch(r"rs[0-9]+", r) for r in rsids)
+    assert all(c is None or c in CHROMOSOMES for c in chroms)
+    assert positions.dtype == np.int64 and ((positions == -1) | (positions > 0)).all()
+    assert ((chroms == None) == (positions == -1)).all()
 
 
 @settings(max_examples=200, deadline=None)
@@ -116,10 +127,10 @@ def test_junk_never_crashes_and_parses_to_clean_values(snps, chroms, positions):
        st.sampled_from(["", "chr", "CHR"]), st.sampled_from([":", "_", "-"]),
        st.sampled_from(["", ":A:G", "_AT_T_b38", ":rs42:C:T"]))
 def test_chrpos_round_trips(chrom, pos, prefix, sep, tail):
-    v = parse_variants(pa.array([f"{prefix}{chrom}{sep}{pos}{tail}"]))
+    rsids, chroms, positions = parse_variants(pa.array([f"{prefix}{chrom}{sep}{pos}{tail}"])).take()
     expected = {"23": "X", "M": "MT"}.get(chrom, chrom)
-    assert (v.chroms[0], v.positions[0]) == (expected, pos)
-    assert v.rsids[0] == ("rs42" if "rs42" in tail else None)
+    assert (chroms[0], positions[0]) == (expected, pos)
+    assert rsids[0] == ("rs42" if "rs42" in tail else None)
 
 
 @settings(max_examples=200, deadline=None)

@@ -15,7 +15,10 @@
 #' @param snp_col Name of the rsid column, if not recognised from its name.
 #' @param ... Further options of the Python `pygenerel.annotate()`, for example `build = "GRCh37"`.
 #' @return A data.frame with every input row, in input order: the input columns (unchanged for a
-#'   data.frame) followed by the annotation columns added by the runtime.
+#'   data.frame; for a file, typed as [utils::read.delim()] would) followed by the annotation columns:
+#'   `generel_match` (`"rsid"`, `"chrpos"`, `"locus"` or `"none"`: how the variant was placed), one
+#'   `generel_<trait>` similarity column per trait (the trait lower-cased, other characters replaced by
+#'   `_`), and for `top_k` the columns `generel_top<r>_id`, `_name`, `_type` and `_score`.
 #' @examples
 #' if (generel_available()) {
 #'   gwas <- read.delim(system.file("extdata", "example_gwas.tsv", package = "generel"))
@@ -38,7 +41,13 @@ generel_annotate <- function(data_or_path, trait = NULL, top_k = NULL, types = N
     snp_col = snp_col,
     ...
   ))
-  if (is_path) return(result)
+  if (is_path) {
+    # Python hands a file's own columns back as the text it read; give them R types as read.delim
+    # would. The annotation columns start at generel_match.
+    own <- seq_len(match("generel_match", names(result)) - 1L)
+    result[own] <- lapply(result[own], utils::type.convert, as.is = TRUE, na.strings = c("NA", ""))
+    return(result)
+  }
   # The caller's columns come back exactly as given (factors, dates, integer types); only the
   # annotation columns are taken from Python.
   added <- setdiff(names(result), names(data_or_path))

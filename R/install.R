@@ -24,6 +24,10 @@ install_pygenerel <- function(package = "pygenerel", envdir = default_envdir(), 
   if (file.exists(package)) package <- normalizePath(package)
   reticulate::virtualenv_install(envdir, package, ignore_installed = FALSE)
   python <- venv_python(envdir)
-  message("pygenerel is installed in ", envdir, "; generel uses it unless GENEREL_PYTHON is set")
+  if (normalizePath(envdir) == normalizePath(default_envdir(), mustWork = FALSE)) {
+    message("pygenerel is installed in ", envdir, "; generel uses it unless GENEREL_PYTHON is set")
+  } else {
+    message("pygenerel is installed in ", envdir, "; set GENEREL_PYTHON=", python, " to use it")
+  }
   invisible(python)
 }

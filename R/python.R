@@ -48,11 +48,13 @@ bridge <- function() {
       "or run install_pygenerel()"
     )))
   }
+  # Python may already run in this session (started by another package): then that one is used.
   if (!reticulate::py_available(initialize = FALSE)) start_python(python)
   .generel$bridge <- tryCatch(
     reticulate::import("pygenerel.r_bridge", convert = TRUE),
     error = function(e) stop(generel_condition(paste0(
-      "cannot import pygenerel with Python ", python, ": ", one_line(conditionMessage(e))
+      "cannot import pygenerel with Python ", reticulate::py_config()$python, ": ",
+      one_line(conditionMessage(e))
     )))
   )
   .generel$bridge
@@ -139,7 +141,9 @@ decode_table <- function(spec) {
         x
       },
       integer = readBin(column$data, what = "integer", size = 4, n = nrow, endian = "little"),
-      logical = as.logical(readBin(column$data, what = "integer", size = 4, n = nrow, endian = "little")),
+      logical = as.logical(
+        readBin(column$data, what = "integer", size = 4, n = nrow, endian = "little")
+      ),
       character = {
         x <- as.character(unlist(column$data))
         x[as.integer(unlist(column$na)) + 1L] <- NA_character_

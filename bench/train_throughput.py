@@ -53,6 +53,7 @@ def main() -> None:
                     pairs += len(batch)
             rows[task] = {"p": float(share.sum()), "steps_per_s": len(times) / sum(times),
                           "pairs_per_s": pairs / sum(times), "median_step_s": float(np.median(times))}
+    mean_step = sum(r["p"] / r["steps_per_s"] for r in rows.values())  # seconds per step at the task mix
     print(f"preset {args.preset}, {args.threads} threads, corpus {args.corpus}")
     print(f"{'task':<10}{'p(task)':>9}{'steps/s':>9}{'pairs/s':>9}{'median s':>10}")
     for task, r in rows.items():

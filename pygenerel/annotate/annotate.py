@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pygenerel.annotate.build import BuildChoice, infer_build, normalize_build
+from pygenerel.annotate.build import BuildChoice, infer_build, normalize_build, vocabulary_hits
 from pygenerel.annotate.columns import ColumnMap, check_unique, detect_columns
 from pygenerel.annotate.errors import AnnotateError
 from pygenerel.annotate.reader import Chunk, open_table, prefetched
@@ -83,6 +83,7 @@ class Scorer:
         self.p_threshold = None if p_threshold is None else float(p_threshold)
         self.build = normalize_build(build)
         self.choice = None if self.build == "auto" else BuildChoice(self.build, "given")
+        self.hits = vocabulary_hits(model)
         self.summary = Summary(source, p_threshold=self.p_threshold, build=self.choice)
         if self.p_threshold is not None and not (columns.get("p") or columns.get("log10p")):
             raise AnnotateError(f"{source}: --p-threshold needs a P column; none found among "
@@ -116,13 +117,17 @@ class Scorer:
     def __call__(self, chunk: Chunk) -> pa.Table:
         """The new columns for this chunk, one row per input row."""
         table, n = chunk.table, chunk.table.num_rows
-        variants = parse_variants(*(self._column(table, role) for role in ("snp", "chr", "pos")))
         scored = np.flatnonzero(self._scored(table, chunk))
-        build = self._build(variants, chunk)
+        if len(scored) == n:
+            variants = self._variants(table)
+            build = self._build(variants, chunk)
+        else:  # parse only the rows to score, and the first rows for the build
+            build = self._build(self._variants(table.slice(0, INFER_ROWS)), chunk)
+            variants = self._variants(table.take(pa.array(scored, pa.int64())))
         how = np.full(n, None, dtype=object)
         emb = np.full((0, self.model.dim), np.nan, dtype=np.float32)
         if len(scored):
-            rsids, chroms, positions = variants.take(None if len(scored) == n else scored)
+            rsids, chroms, positions = variants.take()
             emb, how[scored] = self.model.embed_variants(rsids, chroms, positions, build=build)
         columns = {MATCH_COLUMN: pa.array(how, pa.string())}
         if self.traits:
@@ -136,9 +141,9 @@ class Scorer:
         self.summary.matched.update({h: int((how[scored] == h).sum()) for h in HOWS})
         return pa.table(columns)
 
-    def _column(self, table: pa.Table, role: str):
-        name = self.columns.get(role)
-        return None if name is None else table.column(name)
+    def _variants(self, table: pa.Table) -> Variants:
+        names = (self.columns.get(role) for role in ("snp", "chr", "pos"))
+        return parse_variants(*(None if name is None else table.column(name) for name in names))
 
     def _scored(self, table: pa.Table, chunk: Chunk) -> np.ndarray:
         """Rows to score: all, or those with P at or below the threshold. P is checked either way."""
@@ -162,11 +167,11 @@ class Scorer:
             return self.choice.build if self.choice else "GRCh38"
         if self.choice is None:
             _, chroms, positions = variants.take(located[:INFER_ROWS])
-            self.choice = infer_build(self.model, chroms, positions, self.source)
+            self.choice = infer_build(self.hits, chroms, positions, self.source)
             self.summary.build = self.choice
         elif self.choice.evidence:
             _, chroms, positions = variants.take(located[:CHECK_ROWS])
-            here = infer_build(self.model, chroms, positions, self.source)
+            here = infer_build(self.hits, chroms, positions, self.source)
             if here.evidence and here.build != self.choice.build:
                 raise AnnotateError(
                     f"{self.source}: mixed builds: rows from {chunk.locate(0)} look like "

@@ -1,7 +1,9 @@
 """Which genome build a table's positions are on, from how many of them hit the vocabulary in each.
 
-A true GRCh37 table hits GRCh37 positions often and GRCh38 positions almost never (and the other way
-round), so the share of hits decides; a table that hits both a lot mixes builds.
+A GRCh37 table hits GRCh37 vocabulary positions often and GRCh38 ones almost never, and the other
+way round. Positions that hit in both builds carry no evidence: the starts of several chromosomes
+(chr9 up to ~12 Mb, chr11p15.5, ...) have the same coordinates in both, so only rows that hit
+exactly one build are counted. A table with many rows of each kind mixes builds.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ BUILDS = ("GRCh37", "GRCh38")
 DEFAULT = "GRCh38"
 _NAMES = {"grch37": "GRCh37", "hg19": "GRCh37", "37": "GRCh37", "b37": "GRCh37",
           "grch38": "GRCh38", "hg38": "GRCh38", "38": "GRCh38", "b38": "GRCh38"}
-MIN_HITS = 3  # chance hits in the wrong build are rare (vocabulary density ~1e-4 per base)
+MIN_HITS = 3  # chance hits in the wrong build are rare (about 1 per 1,000 right-build hits)
 MIXED_RATIO = 0.2  # the weaker build holding this share of the stronger one's hits: mixed
 
 
@@ -36,22 +38,33 @@ def normalize_build(name: str) -> str:
     return _NAMES[key]
 
 
-def infer_build(model, chroms, positions, source: str = "input") -> BuildChoice:
-    """The build whose vocabulary positions the table hits; an error if it hits both."""
-    located = (np.asarray(positions) > 0) & (np.asarray(chroms, dtype=object) != None)
-    n = int(located.sum())
+def vocabulary_hits(model):
+    """hits(chroms, positions, build) -> bool per row: is a vocabulary SNP at that position?"""
+    return lambda chroms, positions, build: model.snps.by_position(chroms, positions, build) >= 0
+
+
+def infer_build(hits, chroms, positions, source: str = "input") -> BuildChoice:
+    """The build whose vocabulary positions the table hits; an error if it clearly hits both.
+
+    `hits` is vocabulary_hits(model) (or any function of that shape); chroms and positions are
+    the located rows only.
+    """
+    n = len(positions)
     if n == 0:
         return BuildChoice(DEFAULT, "no positions to infer from; positions would be read as GRCh38")
-    shares = model.position_hits(np.asarray(chroms)[located], np.asarray(positions)[located])
-    hits = {build: shares[build] * n for build in BUILDS}
-    best, other = sorted(BUILDS, key=lambda b: -hits[b])
-    described = ", ".join(f"{b} {shares[b]:.1%}" for b in BUILDS)
-    if hits[best] < MIN_HITS:
-        return BuildChoice(DEFAULT, f"too few of {n:,} positions hit the vocabulary ({described}); "
-                                    f"assuming {DEFAULT}")
-    if hits[other] >= MIN_HITS and hits[other] > MIXED_RATIO * hits[best]:
+    found = {build: np.asarray(hits(chroms, positions, build), dtype=bool) for build in BUILDS}
+    only = {
+        "GRCh37": int((found["GRCh37"] & ~found["GRCh38"]).sum()),
+        "GRCh38": int((found["GRCh38"] & ~found["GRCh37"]).sum()),
+    }
+    best, other = sorted(BUILDS, key=lambda b: -only[b])
+    described = (f"of {n:,} positions, {only['GRCh37']:,} hit only GRCh37 and {only['GRCh38']:,} "
+                 "only GRCh38 vocabulary positions")
+    if only[best] < MIN_HITS:
+        return BuildChoice(DEFAULT, f"too little evidence ({described}); assuming {DEFAULT}")
+    if only[other] >= MIN_HITS and only[other] > MIXED_RATIO * only[best]:
         raise AnnotateError(
-            f"{source}: positions look like a mix of builds ({described} of {n:,} positions hit "
-            "the vocabulary); split the table or pass --build"
+            f"{source}: positions look like a mix of builds ({described}); split the table or "
+            "pass --build"
         )
-    return BuildChoice(best, f"inferred from {n:,} positions ({described} hit the vocabulary)", True)
+    return BuildChoice(best, f"inferred: {described}", True)

@@ -11,12 +11,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pygenerel.genome import Liftover
+
 from . import benchmarks as bench
 from . import readers
 from .associations import biobank_links, eqtl_links, gwas_links
 from .concepts import (
     ConceptRegistry,
     DrugIds,
+    register_drug_synonyms,
     register_genes,
     register_ontologies,
     register_phecodes,
@@ -74,6 +77,7 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
     gwas, reported_to_mapped = gwas_links(raw, concepts)
     eqtl = eqtl_links(raw, concepts, genes)
     biobank, ukbb_values, bbj_pairs = biobank_links(raw, concepts)
+    register_drug_synonyms(concepts, ontologies["mesh"])
     synonym = synonym_links(concepts, ontologies, reported_to_mapped)
     links = pd.concat([synonym, relation, gwas, eqtl, biobank], ignore_index=True)
 
@@ -111,6 +115,8 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
     }
     for name, table in tables.items():
         table.to_parquet(out / f"{name}.parquet", index=False)
+    # GRCh37 -> GRCh38 offsets from HapMap3, so models and bundles can place GRCh37-only variants.
+    Liftover.from_hapmap3(raw.root).save(out / "liftover.tsv.gz")
     manifest = _manifest(
         raw, seed, tables, vocabulary, relation_report, leakage, time.time() - started
     )
@@ -266,6 +272,7 @@ def _manifest(raw, seed, tables, vocabulary, relation_report, leakage, seconds) 
         "snp_vocabulary": vocabulary,
         "removed": {
             "hetionet_cbg_cc_by_nc_rows": relation_report["hetionet_cbg_dropped_cc_by_nc"],
+            "dgidb_drugbank_claim_rows": relation_report["dgidb_drugbank_claims_dropped"],
             "relation_between_equivalent_concepts": relation_report["same_concept_dropped"],
             "relation_capped": {
                 "max_links_per_relation": MAX_LINKS_PER_RELATION,
@@ -283,10 +290,9 @@ def summary(manifest: dict) -> str:
     lines = ["concepts by type:"]
     lines += [f"  {t:<10} {n:>9,}" for t, n in manifest["concepts_by_type"].items()]
     vocab = manifest["snp_vocabulary"]
-    lines.append(
-        f"SNPs: {vocab['n']:,} (by source {vocab['by_source']}; "
-        f"not in HapMap3, dropped: {vocab['dropped_not_in_hapmap3']})"
-    )
+    kept = ", ".join(f"{s} {n:,}" for s, n in vocab["by_source"].items())
+    dropped = ", ".join(f"{s} {n:,}" for s, n in vocab["dropped_not_in_hapmap3"].items())
+    lines.append(f"SNPs: {vocab['n']:,} in HapMap3 ({kept}); not in HapMap3, dropped: {dropped}")
     lines.append(f"genes: {manifest['tables']['genes']:,}")
     lines.append(f"links by task and split:  {'train':>9} {'valid':>9} {'test':>9}")
     for task, splits in manifest["links_by_task_split"].items():

@@ -43,15 +43,21 @@ class ConceptRegistry:
                 if key and key != normalize_name(row[0]) and key not in row[3]:
                     row[3][key] = text
 
-    def types_by_name(self, texts) -> pd.Series:
-        """The type of the concept whose preferred name (else a synonym) matches each text; None
-        where no concept is named so. Types a new concept that only has a name."""
+    def types_by_name(self, texts, among=("disease", "phenotype", "trait")) -> pd.Series:
+        """The type of the concepts (of the types `among`, earlier ones winning) whose preferred
+        name, else a synonym, matches each text; None where none does. Types a new concept that
+        only has a name."""
         by_name = {}
-        for _, kind, _, synonyms in self._rows.values():
-            for key in synonyms:
-                by_name.setdefault(key, kind)
-        by_name.update({normalize_name(row[0]): row[1] for row in self._rows.values()})
+        for kind in among:  # names of any type beat synonyms; earlier types beat later ones
+            rows = [row for row in self._rows.values() if row[1] == kind]
+            by_name.update({key: kind for row in rows for key in row[3] if key not in by_name})
+        for kind in reversed(among):
+            rows = [row for row in self._rows.values() if row[1] == kind]
+            by_name.update({normalize_name(row[0]): kind for row in rows})
         return map_distinct(texts, lambda text: by_name.get(normalize_name(text)))
+
+    def names_of_type(self, kind: str) -> dict[str, str]:
+        return {i: row[0] for i, row in self._rows.items() if row[1] == kind}
 
     def __contains__(self, concept_id) -> bool:
         return concept_id in self._rows
@@ -91,42 +97,25 @@ class DrugIds:
 
 
 def register_ontologies(registry: ConceptRegistry, ontologies: dict[str, pd.DataFrame]) -> None:
-    """MONDO, DOID, EFO, HPO and MeSH terms, in that order of precedence."""
-    registry.add(
-        ontologies["mondo"]["id"],
-        ontologies["mondo"]["name"],
-        "disease",
-        "MONDO",
-        ontologies["mondo"]["synonyms"],
-    )
-    registry.add(
-        ontologies["doid"]["id"],
-        ontologies["doid"]["name"],
-        "disease",
-        "DOID",
-        ontologies["doid"]["synonyms"],
-    )
-    registry.add(
-        ontologies["efo"]["id"],
-        ontologies["efo"]["name"],
-        ontologies["efo"]["type"],
-        "EFO",
-        ontologies["efo"]["synonyms"],
-    )
-    registry.add(
-        ontologies["hpo"]["id"],
-        ontologies["hpo"]["name"],
-        "phenotype",
-        "HPO",
-        ontologies["hpo"]["synonyms"],
-    )
-    registry.add(
-        ontologies["mesh"]["id"],
-        ontologies["mesh"]["name"],
-        ontologies["mesh"]["type"],
-        "MeSH",
-        ontologies["mesh"]["synonyms"],
-    )
+    """MONDO, DOID, EFO, HPO and MeSH (diseases, anatomy) terms, in that order of precedence."""
+    ontology_types = {"mondo": "disease", "doid": "disease", "efo": None, "hpo": "phenotype"}
+    for name, kind in ontology_types.items():  # EFO terms carry their own type
+        terms = ontologies[name]
+        kinds = terms["type"] if kind is None else kind
+        registry.add(terms["id"], terms["name"], kinds, name.upper(), terms["synonyms"])
+    mesh = ontologies["mesh"][ontologies["mesh"]["type"] != "chemical"]
+    registry.add(mesh["id"], mesh["name"], mesh["type"], "MeSH", mesh["synonyms"])
+
+
+def register_drug_synonyms(registry: ConceptRegistry, mesh: pd.DataFrame) -> None:
+    """MeSH chemical entry terms (brand names, other spellings) become synonyms of the drug
+    concept of the same normalised name; DrugCentral and DGIdb carry no synonyms of their own."""
+    chemicals = mesh[mesh["type"] == "chemical"]
+    by_name = dict(zip(map_distinct(chemicals["name"], drug_key), chemicals["synonyms"]))
+    drugs = registry.names_of_type("drug")
+    matched = [(i, n, by_name[drug_key(n)]) for i, n in drugs.items() if drug_key(n) in by_name]
+    ids, names, synonyms = zip(*matched) if matched else ((), (), ())
+    registry.add(list(ids), list(names), "drug", "MeSH", list(synonyms))
 
 
 def register_genes(registry: ConceptRegistry, hgnc: pd.DataFrame) -> None:

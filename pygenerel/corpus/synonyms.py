@@ -52,7 +52,7 @@ def synonym_links(
                 pairs.loc[known, "xrefs"],
                 "synonym",
                 "xref",
-                name.upper() if name != "hpo" else "HPO",
+                name.upper(),
             )
         )
     xref = pd.concat(xrefs, ignore_index=True)

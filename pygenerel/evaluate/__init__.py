@@ -50,4 +50,4 @@ def evaluate(model_dir, corpus_dir, baselines: bool = True, out_dir=None) -> dic
     return report
 
 
-__all__ = ["evaluate", "METHOD_NAMES"]
+__all__ = ["METHOD_NAMES", "evaluate"]

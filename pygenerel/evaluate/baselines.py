@@ -32,28 +32,25 @@ class BaseTextScorer:
 
     @torch.no_grad()
     def _encode(self, texts, batch_size: int = 256) -> np.ndarray:
-        out = []
+        order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths pad little
+        out = np.zeros((len(texts), self.tower.dim), dtype=np.float32)
         for lo in range(0, len(texts), batch_size):
-            tokens = self.tokenizer(texts[lo : lo + batch_size], padding=True, truncation=True,
+            idx = order[lo : lo + batch_size]
+            tokens = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
                                     max_length=self.max_length, return_tensors="pt")
-            out.append(self.tower(tokens["input_ids"], tokens["attention_mask"]).numpy())
-        return np.concatenate(out)
+            out[idx] = self.tower(tokens["input_ids"], tokens["attention_mask"]).numpy()
+        return out
 
     def embed_texts(self, ids, texts) -> np.ndarray:
         return self.texts(list(texts))
 
     def embed_snps(self, rsids) -> np.ndarray:
         genes = [self.snp_genes.get(r, "") for r in rsids]
-        named = [g for g in genes if g]
-        emb = self.texts(named) if named else None
-        out = np.full((len(genes), self._dim(emb)), np.nan, dtype=np.float32)
+        out = np.full((len(genes), self.tower.dim), np.nan, dtype=np.float32)
         rows = [i for i, g in enumerate(genes) if g]
         if rows:
-            out[rows] = emb
+            out[rows] = self.texts([genes[i] for i in rows])
         return out
-
-    def _dim(self, emb) -> int:
-        return emb.shape[1] if emb is not None else self.tower.dim
 
 
 class GraphScorer:

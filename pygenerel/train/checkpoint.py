@@ -31,8 +31,8 @@ def _optimizer_parts(name: str, optimizer) -> tuple[dict, dict]:
 def _optimizer_state(name: str, tensors: dict, meta: dict) -> dict:
     state: dict = {}
     for key, value in tensors.items():
-        owner, pid, field = key.split("/")
-        if owner == name:
+        if key.startswith(f"{name}/"):
+            _, pid, field = key.split("/")
             state.setdefault(int(pid), {})[field] = value
     for key, value in meta["scalars"].items():
         pid, field = key.split("/")

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 from pygenerel.model.config import ModelConfig
 
 PRESETS = Path(__file__).parent / "presets"
 TASKS = ("synonym", "relation", "gwas", "eqtl", "biobank")
+# Settings that change how a run is driven, not what it computes: a resumed run may change them.
+RUN_CONTROL = ("stop_at", "num_threads", "device", "log_every", "valid_every", "checkpoint_every",
+               "keep_checkpoints")
 
 
 @dataclasses.dataclass
@@ -59,6 +63,10 @@ class TrainConfig:
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+    def recipe(self) -> dict:
+        """The config without RUN_CONTROL settings, as JSON would return it."""
+        return json.loads(json.dumps({k: v for k, v in self.to_dict().items() if k not in RUN_CONTROL}))
 
     def save(self, path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2))

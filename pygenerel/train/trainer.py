@@ -21,7 +21,7 @@ from pygenerel.train.config import TrainConfig
 from pygenerel.train.data import load_pairs, stream_task
 from pygenerel.train.loss import weighted_info_nce
 from pygenerel.train.sampler import MultiTaskSampler
-from pygenerel.train.validation import pair_embeddings, to_device, validate
+from pygenerel.train.validation import pair_embeddings, validate
 
 EMA = 0.95
 
@@ -120,7 +120,8 @@ class Trainer:
         if found is None:
             return 0, {}
         state = checkpoint.load_checkpoint(found, self.model, self.optimizers, self.env.device)
-        if state["config"] != json.loads(json.dumps(self.config.to_dict())):
+        saved = TrainConfig.from_dict(state["config"]).recipe()
+        if saved != self.config.recipe():
             raise ValueError(f"{found} belongs to a different config; use another --out or --fresh")
         self.sampler.load_state_dict(state["sampler"])
         return state["step"], state["ema"]

@@ -114,7 +114,7 @@ def test_cli_api_and_accessor_agree(tmp_path, sumstats_dir, tiny_bundle_dir):
         "--trait", "type 2 diabetes", "--top-k", "3", "--p-threshold", "1e-5",
         "--model", str(tiny_bundle_dir)])
     assert result.exit_code == 0, result.output
-    assert "build: GRCh37 (inferred from" in result.stderr and "'SNP' -> snp (header alias)" in result.stderr
+    assert "build: GRCh37 (inferred: of 6,216 positions" in result.stderr and "'SNP' -> snp (header alias)" in result.stderr
     cli = pd.read_csv(out, sep="\t", dtype={"SNP": str})
     api = annotate(sumstats_dir / name, model=load_model(tiny_bundle_dir), **options)
     frame = pd.read_csv(sumstats_dir / name, sep="\t")  # numbers as numbers, as users load it
@@ -148,6 +148,18 @@ def test_parquet_in_and_out_and_default_output_name(tmp_path, sumstats_dir, tiny
     assert result.exit_code == 0 and result.stderr == ""
     default = pd.read_csv(tmp_path / "sle.generel.tsv.gz", sep="\t")
     np.testing.assert_allclose(default["generel_lupus"], out["generel_lupus"], atol=1e-6)
+
+
+def test_plink_whitespace_and_quoted_csv_give_the_same_scores(results, tmp_path, sumstats_dir, model):
+    name = "locuszoomr_SLE_gwas_sub.tsv.gz"
+    raw = raw_rows(sumstats_dir / name)
+    (tmp_path / "sle.assoc").write_text(raw.to_string(index=False) + "\n")  # padded, as PLINK writes
+    raw.to_csv(tmp_path / "sle.csv.gz", index=False, quoting=1)  # every field quoted
+    expected = results[name][trait_column(TRAIT)].to_numpy()
+    for path in (tmp_path / "sle.assoc", tmp_path / "sle.csv.gz"):
+        again = annotate(path, traits=[TRAIT], model=model)
+        assert again[list(raw.columns)].equals(raw), path.name
+        np.testing.assert_allclose(again[trait_column(TRAIT)], expected, atol=1e-6, err_msg=path.name)
 
 
 def test_small_chunks_give_the_same_answer(results, sumstats_dir, model):

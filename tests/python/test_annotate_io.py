@@ -1,6 +1,8 @@
 """Reading and writing GWAS tables: every format and compression, every row, clear errors."""
 import gzip
 import shutil
+import subprocess
+import sys
 
 import pandas as pd
 import pyarrow as pa
@@ -196,3 +198,16 @@ def test_whitespace_frames_match_pandas(tmp_path, sle):
     path = _write_text(sle, tmp_path / "plink.assoc", " ")
     expected = pd.read_csv(path, sep=r"\s+", dtype=str, keep_default_na=False)
     assert read_all(path).to_pandas().equals(expected)
+
+
+def test_pygenerel_annotate_is_callable_however_it_was_reached(tmp_path):
+    code = (
+        "import pygenerel, pygenerel.annotate.columns\n"
+        "from pygenerel.annotate import AnnotateError\n"
+        "for _ in range(2):\n"
+        "    try:\n"
+        f"        pygenerel.annotate(r'{tmp_path / 'absent.tsv'}')\n"
+        "    except AnnotateError as error:\n"
+        "        assert 'absent.tsv: cannot read' in str(error)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

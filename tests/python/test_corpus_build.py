@@ -109,6 +109,16 @@ def test_concepts_are_unique_typed_and_cover_every_link(tables):
     assert names["HGNC:1100"] == "BRCA1"
     tc = concepts.set_index("id").loc["trait:total cholesterol"]  # BBJ 'TC', made readable
     assert "TC" in list(tc["synonyms"])
+    [metformin] = concepts[concepts["name"] == "metformin"].itertuples()
+    assert metformin.id.startswith("DCentral:") and "Dimethylbiguanidine" in list(
+        metformin.synonyms
+    )
+    t2d = concepts.set_index("id").loc[
+        "EFO:0001360"
+    ]  # a 2015 GWAS mapped trait EFO has since dropped
+    assert (
+        t2d["type"] in ("disease", "phenotype") and t2d["source"] == "GWAS Catalog"
+    )  # not 'pathway'
 
 
 def test_links_per_task(tables, manifest):

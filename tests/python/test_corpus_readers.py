@@ -28,7 +28,7 @@ READERS = [
     (readers.read_doid, 10_000, ["id", "name", "synonyms", "xrefs", "parents"]),
     (readers.read_efo, 8_000, ["id", "name", "synonyms", "xrefs", "parents", "type"]),
     (readers.read_hpo, 15_000, ["id", "name", "synonyms", "xrefs", "parents"]),
-    (readers.read_mesh, 5_000, ["id", "name", "synonyms", "type"]),
+    (readers.read_mesh, 15_000, ["id", "name", "synonyms", "type"]),
     (readers.read_phecodes, 1_500, ["phecode", "name", "category"]),
     (readers.read_drugcentral_structures, 3_000, ["struct_id", "name"]),
     (
@@ -36,7 +36,6 @@ READERS = [
         15_000,
         ["accession", "struct_id", "target_name", "drug_name"],
     ),
-    (readers.read_dgidb, 30_000, ["gene_symbol", "drug_name", "drug_primary_name"]),
     (readers.read_hetionet_nodes, 40_000, ["kind", "node_id", "name"]),
     (readers.read_hetionet_dag, 10_000, ["doid_id", "entrez_gene_id", "sources"]),
     (readers.read_pathways, 1_500, ["identifier", "name", "genes"]),
@@ -94,10 +93,14 @@ def test_gwas_catalog_separates_odds_ratios_from_betas(raw):
     assert catalog["odds_ratio"].notna().sum() > 10_000
 
 
-def test_hetionet_cbg_drops_drugbank_rows(raw):
+def test_drugbank_derived_rows_are_dropped(raw):
     edges, dropped = readers.read_hetionet_cbg(raw)
     assert dropped > 10_000
     assert not edges["license"].str.contains("NC").any()
+    interactions, dropped = readers.read_dgidb(raw)
+    assert dropped > 5_000 and len(interactions) > 20_000
+    assert interactions["gene_symbol"].str.len().gt(0).all()
+    assert "DrugBank" not in set(interactions["claim_source"])
 
 
 def test_phecodes_are_normalised_alike_across_sources(raw):

@@ -25,8 +25,7 @@ test_that("a file path gives the same annotation as the data.frame", {
   path <- system.file("extdata", "example_gwas.tsv", package = "generel")
   from_file <- generel_annotate(path, trait = "type 2 diabetes")
   from_frame <- generel_annotate(example_gwas(), trait = "type 2 diabetes")
-  expect_equal(nrow(from_file), nrow(from_frame))
-  expect_equal(from_file$SNP, from_frame$SNP)
+  expect_equal(from_file[names(example_gwas())], example_gwas())
   expect_equal(from_file$generel_type_2_diabetes, from_frame$generel_type_2_diabetes, tolerance = 1e-6)
 })
 

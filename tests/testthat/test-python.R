@@ -33,3 +33,12 @@ test_that("a Python exception becomes a one-line generel_error", {
   expect_false(grepl("Traceback", conditionMessage(e)))
   expect_equal(deparse(conditionCall(e)[[1]]), "generel_neighbors")
 })
+
+test_that("a GENEREL_PYTHON that does not exist gives a generel_error naming it", {
+  out <- run_r(paste(
+    "e <- tryCatch(generel::generel_embed('TCF7L2'), error = identity)",
+    "cat(class(e)[1], conditionMessage(e))",
+    sep = "; "
+  ), "GENEREL_PYTHON=/nonexistent/bin/python")
+  expect_match(out, "^generel_error cannot start Python /nonexistent/bin/python")
+})

@@ -14,7 +14,7 @@ _LAZY = {
     "similarity": "pygenerel.runtime",
     "neighbors": "pygenerel.runtime",
     "match": "pygenerel.runtime",
-    "annotate": "pygenerel.annotate",
+    "annotate": "pygenerel.annotation",
     "build_corpus": "pygenerel.corpus",
 }
 

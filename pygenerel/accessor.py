@@ -19,13 +19,13 @@ class GenerelAccessor:
         Options as for pygenerel.annotate: top_k, types, p_threshold, snp_col, chr_col, pos_col,
         p_col, build, model, verbose.
         """
-        from pygenerel.annotate import annotate
+        from pygenerel.annotation import annotate
 
         return annotate(self._frame, traits=traits, **options)
 
     def similarity(self, trait: str, snp_col=None, **options) -> pd.Series:
         """Cosine similarity of each row's SNP to `trait`, aligned with the rows (NaN unmatched)."""
-        from pygenerel.annotate.annotate import trait_column
+        from pygenerel.annotation.annotate import trait_column
 
         result = self.annotate([trait], snp_col=snp_col, **options)
         return result[trait_column(trait)].rename(trait)

@@ -12,7 +12,7 @@ COMMANDS = {
     "train": ("pygenerel.train.cli:train", "Train a GENEREL model."),
     "evaluate": ("pygenerel.evaluate.cli:evaluate", "Evaluate a model and the baselines."),
     "export": ("pygenerel.export.cli:export", "Export a trained model to an ONNX bundle."),
-    "annotate": ("pygenerel.annotate.cli:annotate", "Annotate a GWAS table with relatedness."),
+    "annotate": ("pygenerel.annotation.cli:annotate", "Annotate a GWAS table with relatedness."),
     "similarity": ("pygenerel.runtime.cli:similarity", "Cosine similarity between items."),
     "neighbors": ("pygenerel.runtime.cli:neighbors", "Most related concepts or SNPs."),
     "info": ("pygenerel.runtime.cli:info", "Summary of a model bundle."),

@@ -21,7 +21,8 @@ GRCH38_LENGTHS = {
     "MT": 16_569,
 }
 
-_CHROM_ALIASES = {"23": "X", "24": "Y", "25": "MT", "26": "MT", "M": "MT", "XY": "X"}
+# PLINK numbering: 23 X, 24 Y, 25 XY (pseudo-autosomal, on X), 26 MT
+_CHROM_ALIASES = {"23": "X", "24": "Y", "25": "X", "26": "MT", "M": "MT", "XY": "X"}
 
 
 def normalize_chrom(value) -> str | None:

@@ -78,7 +78,7 @@ def neighbors(query, k=10, types=None) -> dict:
 @_for_r
 def annotate(data, traits=None, **options) -> dict:
     """Annotate a table spec (from an R data.frame) or a file path with the model in use."""
-    from pygenerel.annotate import annotate as run
+    from pygenerel.annotation import annotate as run
 
     table = data if isinstance(data, str) else decode_table(data)
     options = {key: value for key, value in options.items() if value is not None}

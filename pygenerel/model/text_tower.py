@@ -32,7 +32,17 @@ def load_base(base_model: str):
     if base_model == "tiny":
         config = AutoConfig.for_model(vocab_size=tokenizer.vocab_size, **TINY_TEXT_CONFIG)
         return AutoModel.from_config(config, add_pooling_layer=False), tokenizer
-    return AutoModel.from_pretrained(path, local_files_only=True, add_pooling_layer=False), tokenizer
+    from transformers.utils import logging as hf_logging
+
+    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()  # the unused pooler weights are expected, not news
+    hf_logging.disable_progress_bar()
+    try:
+        return AutoModel.from_pretrained(path, local_files_only=True, add_pooling_layer=False), tokenizer
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 def encoder_from_config(text_config: dict) -> nn.Module:

@@ -34,16 +34,24 @@ class LocusEncoder:
         return (self.binner.bins(chroms, pos38) > 0).all(axis=1)
 
     def __call__(self, chroms, pos38) -> np.ndarray:
-        """float32 [n, dim] unit rows; callers pass only locatable positions."""
-        bins = self.binner.bins(chroms, pos38)
+        """float32 [n, dim] unit rows; callers pass only locatable positions.
+
+        Many rows share one locus (same bins, same nearest gene), so each distinct locus and each
+        distinct gene symbol is encoded once: a 1M-row table has only tens of thousands of loci.
+        """
         symbols = self.genes.nearest(chroms, pos38)
-        gene_emb = np.zeros((len(bins), self.text_encoder.dim), dtype=np.float32)
-        named = np.flatnonzero(symbols != "")
+        gene_names, gene_codes = np.unique(symbols.astype(str), return_inverse=True)
+        keys = np.column_stack([self.binner.bins(chroms, pos38), gene_codes.reshape(-1)])
+        loci, inverse = np.unique(keys, axis=0, return_inverse=True)
+        bins, locus_genes = loci[:, :-1], loci[:, -1]
+        gene_table = np.zeros((len(gene_names), self.text_encoder.dim), dtype=np.float32)
+        named = np.flatnonzero(gene_names != "")
         if len(named):
-            gene_emb[named] = self.text_encoder(list(symbols[named]))
-        out = np.empty((len(bins), self.text_encoder.dim), dtype=np.float32)
-        for lo in range(0, len(bins), self.batch_size):
+            gene_table[named] = self.text_encoder(list(gene_names[named]))
+        gene_emb = gene_table[locus_genes]
+        out = np.empty((len(loci), self.text_encoder.dim), dtype=np.float32)
+        for lo in range(0, len(loci), self.batch_size):
             part = slice(lo, lo + self.batch_size)
-            feed = {"bins": bins[part], "gene_emb": gene_emb[part]}
+            feed = {"bins": np.ascontiguousarray(bins[part]), "gene_emb": gene_emb[part]}
             out[part] = self.session.run(["snp_embedding"], feed)[0]
-        return out
+        return out[inverse.reshape(-1)]

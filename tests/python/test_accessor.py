@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import pygenerel  # noqa: F401  (registers the accessor)
-from pygenerel.annotate import AnnotateError
+from pygenerel.annotation import AnnotateError
 from pygenerel.runtime import load_model
 
 TRAIT = "systemic lupus erythematosus"

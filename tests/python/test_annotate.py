@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pygenerel.annotate import AnnotateError, annotate
-from pygenerel.annotate.annotate import HOWS, MATCH_COLUMN, trait_column
+from pygenerel.annotation import AnnotateError, annotate
+from pygenerel.annotation.annotate import HOWS, MATCH_COLUMN, trait_column
 from pygenerel.cli import main
 from pygenerel.runtime import load_model
 

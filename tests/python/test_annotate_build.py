@@ -8,11 +8,11 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
 
-from pygenerel.annotate.build import infer_build, normalize_build
-from pygenerel.annotate.columns import detect_columns
-from pygenerel.annotate.errors import AnnotateError
-from pygenerel.annotate.reader import open_table
-from pygenerel.annotate.variants import normalize_chroms, parse_variants
+from pygenerel.annotation.build import infer_build, normalize_build
+from pygenerel.annotation.columns import detect_columns
+from pygenerel.annotation.errors import AnnotateError
+from pygenerel.annotation.reader import open_table
+from pygenerel.annotation.variants import normalize_chroms, parse_variants
 
 
 class HapMap3Positions:

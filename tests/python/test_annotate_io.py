@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from pygenerel.annotate.errors import AnnotateError
-from pygenerel.annotate.reader import open_table
-from pygenerel.annotate.writer import TableWriter, default_output
+from pygenerel.annotation.errors import AnnotateError
+from pygenerel.annotation.reader import open_table
+from pygenerel.annotation.writer import TableWriter, default_output
 from pygenerel.cli import main
 
 SLE = "locuszoomr_SLE_gwas_sub.tsv.gz"
@@ -202,8 +202,8 @@ def test_whitespace_frames_match_pandas(tmp_path, sle):
 
 def test_pygenerel_annotate_is_callable_however_it_was_reached(tmp_path):
     code = (
-        "import pygenerel, pygenerel.annotate.columns\n"
-        "from pygenerel.annotate import AnnotateError\n"
+        "import pygenerel, pygenerel.annotation.columns\n"
+        "from pygenerel.annotation import AnnotateError\n"
         "for _ in range(2):\n"
         "    try:\n"
         f"        pygenerel.annotate(r'{tmp_path / 'absent.tsv'}')\n"

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pygenerel.annotate.columns import ROLES, aliases, detect_columns, normalize_name
-from pygenerel.annotate.errors import AnnotateError
-from pygenerel.annotate.reader import open_table
+from pygenerel.annotation.columns import ROLES, aliases, detect_columns, normalize_name
+from pygenerel.annotation.errors import AnnotateError
+from pygenerel.annotation.reader import open_table
 
 EXPECTED = {  # file -> role -> column, as a statistical geneticist reads these headers
     "echodata_BST1_Nalls2019_PD_locus.tsv.gz":

@@ -19,7 +19,7 @@ def hapmap3_both(raw_dir):
 @pytest.mark.parametrize(
     "raw, expected",
     [("chr1", "1"), ("1", "1"), (1, "1"), ("01", "1"), ("23", "X"), ("chrX", "X"), ("x", "X"),
-     ("chrM", "MT"), ("MT", "MT"), ("22.0", "22"), ("chr27", None), ("", None), ("rs123", None)],
+     ("25", "X"), ("26", "MT"), ("chrM", "MT"), ("MT", "MT"), ("22.0", "22"), ("chr27", None), ("", None), ("rs123", None)],
 )
 def test_normalize_chrom(raw, expected):
     assert normalize_chrom(raw) == expected

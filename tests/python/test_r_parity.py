@@ -132,7 +132,7 @@ def test_neighbors(r, model):
 
 
 def test_annotate(r, model):
-    from pygenerel.annotate import annotate
+    from pygenerel.annotation import annotate
 
     traits = ["type 2 diabetes", "coronary artery disease"]
     value = r.frame(r('generel_annotate(read.delim(path), trait = traits, top_k = 2, '

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pygenerel.annotate.columns import detect_columns
-from pygenerel.annotate.errors import AnnotateError
-from pygenerel.annotate.reader import open_table
-from pygenerel.annotate.variants import (
+from pygenerel.annotation.columns import detect_columns
+from pygenerel.annotation.errors import AnnotateError
+from pygenerel.annotation.reader import open_table
+from pygenerel.annotation.variants import (
     normalize_chroms,
     parse_chrpos,
     parse_numbers,

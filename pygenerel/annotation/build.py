@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pygenerel.annotate.errors import AnnotateError
+from pygenerel.annotation.errors import AnnotateError
 
 BUILDS = ("GRCh37", "GRCh38")
 DEFAULT = "GRCh38"

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pygenerel.annotate.errors import AnnotateError
+from pygenerel.annotation.errors import AnnotateError
 
 GZIP_LEVEL = 1  # within ~12% of level 6's size at a fifth of its time
 

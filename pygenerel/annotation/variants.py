@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pygenerel.annotate.errors import AnnotateError
+from pygenerel.annotation.errors import AnnotateError
 from pygenerel.genome import normalize_chrom
 
 NA_TOKENS = ["", "na", "nan", "n/a", "null", "none", ".", "-", "?"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from pygenerel.annotate.errors import AnnotateError
+from pygenerel.annotation.errors import AnnotateError
 
 
 @click.command("annotate")
@@ -31,7 +31,7 @@ def annotate(table, out, traits, top_k, types, p_threshold, snp_col, chr_col, po
     generel_match (rsid, chrpos, locus or none), one generel_<trait> column per --trait and,
     with --top-k, generel_top<r>_{id,name,type,score}.
     """
-    from pygenerel.annotate.annotate import annotate_file
+    from pygenerel.annotation.annotate import annotate_file
 
     try:
         annotate_file(table, out=out, traits=traits, top_k=top_k, types=types,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from pygenerel.annotate.errors import AnnotateError
+from pygenerel.annotation.errors import AnnotateError
 
 ROLES = ("snp", "chr", "pos", "effect_allele", "other_allele", "beta", "or", "se", "p", "log10p")
 _RSID_OR_LOCUS = re.compile(r"^\s*(rs\d+|(chr)?[0-9XYMT]{1,2}[:_]\d+)", re.IGNORECASE)
@@ -22,7 +22,7 @@ def normalize_name(name) -> str:
 def aliases() -> dict[str, list[str]]:
     """role -> normalised aliases, in priority order."""
     table: dict[str, list[str]] = {role: [] for role in ROLES}
-    text = resources.files("pygenerel.annotate").joinpath("column_aliases.tsv").read_text()
+    text = resources.files("pygenerel.annotation").joinpath("column_aliases.tsv").read_text()
     rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
     for role, alias in rows[1:]:
         table[role].append(normalize_name(alias))

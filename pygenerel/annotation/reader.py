@@ -18,8 +18,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pygenerel.annotate.columns import check_unique
-from pygenerel.annotate.errors import AnnotateError
+from pygenerel.annotation.columns import check_unique
+from pygenerel.annotation.errors import AnnotateError
 
 BLOCK_BYTES = 4 << 20
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\x28\xb5\x2f\xfd": "zstd", b"PAR1": "parquet"}

@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pygenerel.annotate.build import BuildChoice, infer_build, normalize_build, vocabulary_hits
-from pygenerel.annotate.columns import ColumnMap, check_unique, detect_columns
-from pygenerel.annotate.errors import AnnotateError
-from pygenerel.annotate.reader import Chunk, open_table, prefetched
-from pygenerel.annotate.variants import Variants, parse_numbers, parse_variants
-from pygenerel.annotate.writer import TableWriter, default_output
+from pygenerel.annotation.build import BuildChoice, infer_build, normalize_build, vocabulary_hits
+from pygenerel.annotation.columns import ColumnMap, check_unique, detect_columns
+from pygenerel.annotation.errors import AnnotateError
+from pygenerel.annotation.reader import Chunk, open_table, prefetched
+from pygenerel.annotation.variants import Variants, parse_numbers, parse_variants
+from pygenerel.annotation.writer import TableWriter, default_output
 
 MATCH_COLUMN = "generel_match"
 HOWS = ("rsid", "chrpos", "locus", "none")

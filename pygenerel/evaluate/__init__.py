@@ -12,10 +12,14 @@ METHOD_NAMES = {
 }
 
 
-def evaluate(model_dir, corpus_dir, baselines: bool = True, out_dir=None) -> dict:
+def evaluate(model_dir, corpus_dir, baselines: bool = True, out_dir=None, max_candidates: int | None = None,
+             log=None) -> dict:
     """Score the model (and, with `baselines`, the untuned encoder, the graph SVD and the id-only
     tower) on every benchmark; writes evaluation.json and evaluation.md into `out_dir`
-    (default: the model directory). The report's "markdown" entry holds the table."""
+    (default: the model directory). The report's "markdown" entry holds the table.
+
+    Synonym retrieval embeds every concept of the benchmark's types (~145k names on the real
+    corpus, the slow part on CPU); `max_candidates` caps them per type for quicker runs."""
     import torch
 
     from pygenerel.evaluate.baselines import BaseTextScorer, GraphScorer
@@ -35,10 +39,11 @@ def evaluate(model_dir, corpus_dir, baselines: bool = True, out_dir=None) -> dic
         scorers.append(ModelScorer(METHOD_NAMES["id"], model, tower="aux", texts=main.texts))
     scorers.append(main)
 
-    evaluator = Evaluator(corpus_dir)
+    evaluator = Evaluator(corpus_dir, max_candidates=max_candidates, log=log)
     report = {
         "model_dir": str(model_dir),
         "corpus_dir": str(corpus_dir),
+        "max_candidates": max_candidates,
         "methods": [s.name for s in scorers],
         "results": {s.name: evaluator.score(s) for s in scorers},
     }

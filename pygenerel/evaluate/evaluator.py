@@ -30,11 +30,29 @@ def seen_snps(corpus_dir) -> set:
 
 
 class Evaluator:
-    def __init__(self, corpus_dir):
+    def __init__(self, corpus_dir, max_candidates: int | None = None, seed: int = 0, log=None):
+        """`max_candidates` caps the retrieval candidates per type (every target stays in, the
+        other candidates are one fixed random sample for all methods); None = all concepts."""
         corpus_dir = Path(corpus_dir)
         self.benchmarks = pd.read_parquet(corpus_dir / "benchmarks.parquet")
-        self.concepts = pd.read_parquet(corpus_dir / "concepts.parquet", columns=["id", "name", "type"])
+        concepts = pd.read_parquet(corpus_dir / "concepts.parquet", columns=["id", "name", "type"])
+        self.concepts = self._candidates(concepts, max_candidates, seed)
         self.seen = seen_snps(corpus_dir)
+        self.log = log or (lambda message: None)
+
+    def _candidates(self, concepts: pd.DataFrame, max_candidates, seed) -> pd.DataFrame:
+        concepts = concepts.drop_duplicates("id")
+        if not max_candidates:
+            return concepts
+        targets = set(self.benchmarks.loc[self.benchmarks["benchmark"].isin(TEXT_ONLY), "right_id"])
+        keep = []
+        for _, group in concepts.groupby("type", sort=True):
+            is_target = group["id"].isin(targets).values
+            others = np.flatnonzero(~is_target)
+            room = max(max_candidates - int(is_target.sum()), 0)
+            chosen = np.random.default_rng(seed).choice(others, min(room, len(others)), replace=False)
+            keep.append(group.iloc[np.sort(np.concatenate([np.flatnonzero(is_target), chosen]))])
+        return pd.concat(keep)
 
     def _embed(self, scorer, kinds, ids, texts) -> np.ndarray:
         """Embed items once per distinct (kind, id, text); NaN rows where the scorer has nothing."""
@@ -63,11 +81,11 @@ class Evaluator:
         return np.where(covered, cos, 0.0), float(covered.mean()) if len(covered) else float("nan")
 
     def retrieval(self, scorer, rows: pd.DataFrame) -> dict:
-        """acc@1/@10 of each positive's concept among all concepts of its type, by cosine."""
+        """acc@1/@10 of each positive's concept among the concepts of its type, by cosine."""
         rows = rows[rows["label"] != 0]
         hits, total = {"acc@1": 0.0, "acc@10": 0.0}, 0
         for ctype, group in rows.groupby("right_type"):
-            cands = self.concepts[self.concepts["type"] == ctype].drop_duplicates("id").reset_index(drop=True)
+            cands = self.concepts[self.concepts["type"] == ctype].reset_index(drop=True)
             position = dict(zip(cands["id"], cands.index))
             group = group[group["right_id"].isin(position)]
             if not len(group):
@@ -78,7 +96,9 @@ class Evaluator:
             for key, value in retrieval_accuracy(query, cand_emb, target).items():
                 hits[key] += value * len(group)
             total += len(group)
-        return {k: v / total for k, v in hits.items()} | {"n_retrieval": total} if total else {}
+        sizes = self.concepts["type"].value_counts()
+        candidates = int(sizes[rows["right_type"].unique()].sum()) if total else 0
+        return {k: v / total for k, v in hits.items()} | {"n_retrieval": total, "n_candidates": candidates} if total else {}
 
     def score(self, scorer) -> dict:
         """{benchmark: metrics} for one scorer."""
@@ -86,6 +106,7 @@ class Evaluator:
         for name, rows in self.benchmarks.groupby("benchmark", sort=True):
             if name in TEXT_ONLY and not scorer.uses_text:
                 continue
+            self.log(f"{scorer.name}: {name}")
             rows = rows.reset_index(drop=True)
             cos, coverage = self.cosine(scorer, rows)
             metrics = {"coverage": round(coverage, 4)}

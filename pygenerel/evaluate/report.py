@@ -19,6 +19,7 @@ def _cell(value) -> str:
 
 
 def markdown(report: dict) -> str:
+    """The table; retrieval rows' n reads "queries / candidates"."""
     methods = report["methods"]
     lines = ["| benchmark | metric | n | " + " | ".join(methods) + " |",
              "|---|---|---|" + "---|" * len(methods)]
@@ -28,6 +29,8 @@ def markdown(report: dict) -> str:
             if not any(key in r for r in per.values()):
                 continue
             n = next((r[n_key] for r in per.values() if n_key in r), "")
+            if n_key == "n_retrieval":
+                n = next((f"{r['n_retrieval']} / {r['n_candidates']}" for r in per.values() if "n_candidates" in r), n)
             if key == "auc":
                 n = next((f"{r['n_pos']}+{r['n_neg']}" for r in per.values() if "n_neg" in r), n)
             if key == "spearman":

@@ -138,16 +138,15 @@ class GenerelModel(nn.Module):
         was_training = self.training
         self.eval()
         module = self.aux_snp_tower if tower == "aux" else self.snp_tower
-        unique = np.unique(np.asarray(genes, dtype=object))
-        unique = unique[unique != ""]
-        lookup = dict(zip(unique, self.encode_texts(unique)))
+        unique, slot = np.unique(np.asarray(genes, dtype=object).astype(str), return_inverse=True)
+        table = self.encode_texts(unique)
+        table[torch.as_tensor(unique == "")] = 0.0  # no gene nearby: a zero gene feature
+        gene_emb = table[torch.as_tensor(slot.ravel())]
         out = torch.zeros(len(rows), self.config.dim)
         for lo in range(0, len(rows), batch_size):
             sl = slice(lo, lo + batch_size)
-            gene_emb = torch.stack([lookup.get(g, torch.zeros(self.config.dim)) for g in genes[sl]]) \
-                if len(genes[sl]) else torch.zeros(0, self.config.dim)
             out[sl] = module(torch.as_tensor(rows[sl]).to(self.device), torch.as_tensor(bins[sl]).to(self.device),
-                             gene_emb.to(self.device)).float().cpu()
+                             gene_emb[sl].to(self.device)).float().cpu()
         self.train(was_training)
         return out
 

@@ -13,7 +13,7 @@ test_that("similarity is a matrix with dimnames, equal to the dot products of th
 
 test_that("y = NULL compares x with itself and pairwise gives the diagonal", {
   skip_if_no_python()
-  x <- c("rs7903146", "rs1333049", "coronary artery disease", "TCF7L2")
+  x <- c("rs7903146", "rs4977574", "coronary artery disease", "TCF7L2")
   s <- generel_similarity(x)
   expect_equal(dim(s), c(4L, 4L))
   expect_equal(s, t(s), tolerance = 1e-6)

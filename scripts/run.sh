@@ -17,7 +17,7 @@ else
     echo "run: no shipped model under onnx/; building the small test model from $raw" >&2
     [ -f .cache/run-corpus/corpus.json ] || .venv/bin/pygenerel corpus build --raw "$raw" --out .cache/run-corpus
     .venv/bin/pygenerel train --preset tiny --corpus .cache/run-corpus --out .cache/run-tiny-model
-    .venv/bin/pygenerel export .cache/run-tiny-model --corpus .cache/run-corpus --out "$bundle"
+    .venv/bin/pygenerel export .cache/run-tiny-model "$bundle" --corpus .cache/run-corpus
   fi
 fi
 export PYGENEREL_MODEL="$PWD/${bundle%/}"

@@ -24,7 +24,7 @@ export PYGENEREL_MODEL="$PWD/${bundle%/}"
 
 out=.cache/example_gwas.generel.tsv
 mkdir -p .cache
-.venv/bin/pygenerel annotate inst/extdata/example_gwas.tsv \
+.venv/bin/pygenerel annotate inst/extdata/example_gwas.tsv --pos-col BP_GRCh38 --build GRCh38 \
   --trait "type 2 diabetes" --trait "coronary artery disease" --trait "body mass index" \
   --top-k 3 --p-threshold 5e-8 --out "$out"
 echo
@@ -34,6 +34,10 @@ import sys
 import pandas as pd
 table = pd.read_csv(sys.argv[1], sep="\t")
 leads = table[table["P"] < 5e-8].sort_values("P").drop_duplicates("SNP").head(8)
-cols = [c for c in table.columns if c.startswith("generel_")]
-print(leads[["SNP", "CHR", "P"] + cols].to_string(index=False))
+scores = [c for c in table.columns if c.startswith("generel_") and not c.startswith("generel_top")]
+tops = [c for c in table.columns if c.startswith("generel_top") and c.endswith(("_name", "_score"))]
+pd.set_option("display.width", 250)
+print(leads[["SNP", "CHR", "P"] + scores].to_string(index=False))
+print()
+print(leads[["SNP"] + tops].to_string(index=False))
 PY

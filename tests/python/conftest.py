@@ -49,6 +49,14 @@ def _cached(name: str, key: str, build) -> Path:
     return target
 
 
+@pytest.fixture(scope="module", autouse=True)
+def user_cache(tmp_path_factory):
+    """Concept embeddings go to a fresh cache per test module, never the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYGENEREL_CACHE_DIR", str(tmp_path_factory.mktemp("user-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
     return _raw_dir()

@@ -27,13 +27,6 @@ FILES = {  # file -> build its positions are on (None: no positions)
 TRAIT = "inflammatory bowel disease"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def user_cache(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PYGENEREL_CACHE_DIR", str(tmp_path_factory.mktemp("user-cache")))
-        yield
-
-
 @pytest.fixture(scope="module")
 def model(tiny_bundle_dir):
     return load_model(tiny_bundle_dir)

@@ -15,14 +15,6 @@ from pygenerel.runtime import BundleError, load_model
 from pygenerel.runtime.items import parse_items
 
 
-@pytest.fixture(scope="module", autouse=True)
-def user_cache(tmp_path_factory):
-    """Concept embeddings go to a fresh cache, not the user's."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PYGENEREL_CACHE_DIR", str(tmp_path_factory.mktemp("user-cache")))
-        yield
-
-
 @pytest.fixture(scope="module")
 def model(tiny_bundle_dir):
     return load_model(tiny_bundle_dir)

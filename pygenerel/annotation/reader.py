@@ -70,6 +70,7 @@ class TableSource:
             reader = pd.read_csv(
                 self.path, sep=r"\s+", dtype=str, keep_default_na=False, na_filter=False,
                 skiprows=self.skip_lines, chunksize=rows, compression=self.compression,
+                skip_blank_lines=self._blank_lines_are_not_rows,
             )
             with reader:
                 for frame in reader:
@@ -82,7 +83,10 @@ class TableSource:
             "read_options": pacsv.ReadOptions(
                 column_names=self.names, skip_rows=self.header_line, block_size=BLOCK_BYTES
             ),
-            "parse_options": pacsv.ParseOptions(delimiter="\t" if self.format == "tsv" else ","),
+            "parse_options": pacsv.ParseOptions(
+                delimiter="\t" if self.format == "tsv" else ",",
+                ignore_empty_lines=self._blank_lines_are_not_rows,
+            ),
             "convert_options": pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in self.names},
                 strings_can_be_null=False, quoted_strings_can_be_null=False,
@@ -94,6 +98,12 @@ class TableSource:
                     yield pa.Table.from_batches([batch])
             except (pa.ArrowInvalid, OSError, UnicodeError) as error:
                 raise AnnotateError(self._explain(error)) from None
+
+    @property
+    def _blank_lines_are_not_rows(self) -> bool:
+        """In a one-column table an empty line is an empty value, a row to keep; with more
+        columns it has no fields at all."""
+        return len(self.names) > 1
 
     def _explain(self, error: Exception) -> str:
         """One line naming the file and, for a ragged row, its line (pyarrow does not say)."""

@@ -211,3 +211,16 @@ def test_pygenerel_annotate_is_callable_however_it_was_reached(tmp_path):
         "        assert 'absent.tsv: cannot read' in str(error)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("name, sep", [("one.tsv", "\t"), ("one.csv", ","), ("one.txt", " ")])
+def test_empty_value_in_one_column_table_is_a_row(tmp_path, name, sep):
+    path = tmp_path / name
+    path.write_text("SNP\nrs123\n\nrs7903146\n")
+    assert read_all(path).column("SNP").to_pylist() == ["rs123", "", "rs7903146"]
+
+
+def test_blank_line_in_many_column_table_is_not_a_row(tmp_path):
+    path = tmp_path / "two.tsv"
+    path.write_text("SNP\tP\nrs123\t0.1\n\nrs7903146\t1e-9\n")
+    assert read_all(path).column("SNP").to_pylist() == ["rs123", "rs7903146"]

@@ -3,15 +3,31 @@
 Each artefact is built once into `$PYGENEREL_CACHE` (default `.cache/`) under a name keyed by the
 source code that builds it, so a code change rebuilds it and an unchanged tree reuses it.
 """
+import atexit
 import hashlib
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("PYGENEREL_CACHE", ROOT / ".cache"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Once R has been embedded (rpy2) and has called back into Python (reticulate), tearing down
+    the interpreter can crash after every test has run; end the process with pytest's status as
+    soon as pytest is done, skipping that teardown. Applies only when rpy2 was imported."""
+    if "rpy2.rinterface" in sys.modules:
+        atexit.register(_exit_now, int(exitstatus))
+
+
+def _exit_now(status: int) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _raw_dir() -> Path:

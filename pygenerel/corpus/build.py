@@ -46,6 +46,11 @@ BENCHMARKS = (
     "synonym_heldout",
 )
 CLASS_TYPES = ("disease", "phenotype", "trait")  # types whose same-named ids are one concept
+# External benchmarks whose pairs not held out train as relation links: (relation, source).
+EXTERNAL_RELATIONS = {
+    "disgenet": ("disease_gene", "DisGeNET"),
+    "drugcentral": ("drug_gene", "DrugCentral"),
+}
 
 
 def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
@@ -94,6 +99,8 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
     }
     catalogue = concepts.table()
     classes = _concept_classes(catalogue, ontologies, reported_to_mapped)
+    external, external_links = _split_external(external, classes, seed, links.columns)
+    links = pd.concat([links, external_links], ignore_index=True)
     # A relation between two names of one concept (an is-a between equivalent terms) is no relation.
     left_keys, right_keys = classes.keys(links["left_id"]), classes.keys(links["right_id"])
     same_concept = (links["task"] == "relation").to_numpy() & (left_keys == right_keys).to_numpy()
@@ -134,6 +141,26 @@ def _concept_classes(catalogue, ontologies, reported_to_mapped) -> ConceptClasse
     unique = reported_to_mapped[reported_to_mapped["unique"]]
     classes.union(unique["reported"], unique["mapped"])
     return classes
+
+
+def _split_external(
+    external: dict, classes: ConceptClasses, seed: int, columns
+) -> tuple[dict, pd.DataFrame]:
+    """Hold out HELD_OUT[name] of each external benchmark's pairs (by concept-class pair); the
+    rest become relation links, so the model learns curated gene-disease and drug-target pairs
+    and is scored on pairs it never saw."""
+    held_out, train = {}, []
+    for name, pairs in external.items():
+        keys = pair_keys(
+            classes.keys(pairs["left_id"]), classes.keys(pairs["right_id"]), ordered=False
+        )
+        test = hashed_fraction(keys.to_numpy(), seed, name) < HELD_OUT[name]
+        held_out[name] = pairs[test].reset_index(drop=True)
+        relation, source = EXTERNAL_RELATIONS[name]
+        train.append(
+            pairs[~test].assign(task="relation", relation=relation, source=source, weight=1.0)
+        )
+    return held_out, pd.concat(train, ignore_index=True).reindex(columns=columns)
 
 
 def _splits(links, keys, catalogue, seed) -> np.ndarray:

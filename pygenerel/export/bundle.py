@@ -30,14 +30,21 @@ SNP_COLUMNS = ["index", "rsid", "chr", "pos_grch37", "pos_grch38", "a1", "a2"]
 
 
 def export_bundle(
-    model_dir, out_dir, corpus_dir=None, name=None, version=None, concept_embeddings: bool = False
+    model_dir,
+    out_dir,
+    corpus_dir=None,
+    name=None,
+    version=None,
+    concept_embeddings: bool = False,
+    keep_fp32: bool = True,
 ) -> Path:
     """Export the model in `model_dir` to a bundle in `out_dir`.
 
     `corpus_dir` (the corpus the model was trained on) supplies the concept catalog, held-out
     texts for the int8 check, the corpus digest and the data licences; without it, the corpus
     recorded by training is used. `concept_embeddings` ships the catalog's embeddings so the
-    runtime need not compute them on first use.
+    runtime need not compute them on first use. `keep_fp32=False` drops the fp32 text encoder
+    once the int8 one passed its agreement check (it is most of a bundle's size).
     """
     from pygenerel import __version__
     from pygenerel.model import GenerelModel
@@ -73,6 +80,8 @@ def export_bundle(
     )
     if text_encoder != "text_encoder.int8.onnx":
         (out_dir / "text_encoder.int8.onnx").unlink()
+    elif not keep_fp32:
+        (out_dir / "text_encoder.onnx").unlink()
 
     vocab = model.snp_vocab
     snps = vocab.table.assign(index=np.arange(len(vocab)))[SNP_COLUMNS]

@@ -22,7 +22,13 @@ import click
     show_default=True,
     help="Ship the concept catalog's embeddings (else computed on first use).",
 )
-def export(model_dir, out_dir, corpus_dir, name, version, concept_embeddings):
+@click.option(
+    "--keep-fp32/--no-fp32",
+    default=True,
+    show_default=True,
+    help="Keep the fp32 text encoder beside the int8 one (--no-fp32 for a small shipped bundle).",
+)
+def export(model_dir, out_dir, corpus_dir, name, version, concept_embeddings, keep_fp32):
     """Export a trained model to an ONNX bundle in OUT_DIR."""
     from pygenerel.export import export_bundle
 
@@ -33,6 +39,7 @@ def export(model_dir, out_dir, corpus_dir, name, version, concept_embeddings):
         name=name,
         version=version,
         concept_embeddings=concept_embeddings,
+        keep_fp32=keep_fp32,
     )
     manifest = json.loads((path / "manifest.json").read_text())
     agreement = manifest["int8_agreement"]

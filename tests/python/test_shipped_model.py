@@ -1,0 +1,56 @@
+"""The default model shipped in onnx/: intact, small enough, free of DrugBank, and sensible.
+
+The sanity relations were written down before the shipped model's outputs were looked at: each
+is a textbook association (a GWAS lead SNP and its trait, a gene or drug and its disease)
+against an unrelated concept.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from pygenerel.runtime import load_model
+from pygenerel.runtime.bundle import open_bundle
+
+BUDGET_BYTES = 60 * 1024 * 1024  # everything committed under onnx/
+
+SANITY = [
+    ("rs7903146", "type 2 diabetes", "asthma"),  # TCF7L2
+    ("rs10811661", "type 2 diabetes", "schizophrenia"),  # CDKN2A/B
+    ("rs2476601", "rheumatoid arthritis", "bipolar disorder"),  # PTPN22
+    ("rs12913832", "eye color", "body mass index"),  # HERC2/OCA2
+    ("rs6983267", "colorectal cancer", "asthma"),  # 8q24 near MYC
+    ("BRCA1", "breast cancer", "gout"),
+    ("APOE", "Alzheimer's disease", "psoriasis"),
+    ("metformin", "type 2 diabetes", "glaucoma"),
+]
+
+
+@pytest.fixture(scope="module")
+def shipped(default_bundle_dir):
+    return load_model(default_bundle_dir)
+
+
+def test_every_file_matches_the_manifest_sha256(default_bundle_dir):
+    bundle = open_bundle(default_bundle_dir)
+    files = {p.name for p in Path(default_bundle_dir).iterdir() if p.name != "manifest.json"}
+    assert files == set(bundle.manifest["files"])
+    assert bundle.verify_all() == len(files)
+
+
+def test_onnx_directory_fits_the_size_budget(default_bundle_dir):
+    total = sum(p.stat().st_size for p in Path(default_bundle_dir).parent.rglob("*") if p.is_file())
+    assert total <= BUDGET_BYTES, f"onnx/ holds {total / 2**20:.1f} MiB"
+
+
+def test_no_drugbank_data_in_the_shipped_model(default_bundle_dir):
+    manifest = open_bundle(default_bundle_dir).manifest
+    for source in manifest["sources"]:
+        assert not any(path.startswith("drugbank/") for path in source["files"]), source
+    assert manifest["evaluation"], "the shipped model records its evaluation"
+
+
+@pytest.mark.parametrize(("item", "related", "unrelated"), SANITY)
+def test_textbook_relations(shipped, item, related, unrelated):
+    scores = shipped.similarity([item], [related, unrelated])[0]
+    assert scores[0] > scores[1], f"{item}: {related} {scores[0]:.3f} vs {unrelated} {scores[1]:.3f}"

@@ -18,7 +18,16 @@ _LAZY = {
     "build_corpus": "pygenerel.corpus",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "Model",
+    "annotate",
+    "build_corpus",
+    "embed",
+    "load_model",
+    "match",
+    "neighbors",
+    "similarity",
+]
 
 
 def __getattr__(name):

@@ -30,8 +30,7 @@ def normalize_chrom(value) -> str | None:
     if value is None:
         return None
     text = str(value).strip().upper()
-    if text.startswith("CHR"):
-        text = text[3:]
+    text = text.removeprefix("CHR")
     if text.endswith(".0") and text[:-2].isdigit():  # 1.0 from a float column
         text = text[:-2]
     text = text.lstrip("0") or text
@@ -104,7 +103,7 @@ class Liftover:
         c37, c38 = normalize_chroms(chroms37), normalize_chroms(chroms38)
         pos37 = np.asarray(pos37, dtype=np.int64)
         pos38 = np.asarray(pos38, dtype=np.int64)
-        keep = (c37 == c38) & (c37 != None) & (pos37 > 0) & (pos38 > 0)  # noqa: E711
+        keep = (c37 == c38) & (c37 != None) & (pos37 > 0) & (pos38 > 0)
         c37, pos37, pos38 = c37[keep].astype(str), pos37[keep], pos38[keep]
         order = np.lexsort((pos37, c37))
         c37, pos37, offset = c37[order], pos37[order], (pos38 - pos37)[order]
@@ -177,7 +176,7 @@ class GeneIndex:
 
     def __init__(self, symbols, chroms, starts, ends, tss):
         chroms = normalize_chroms(chroms)
-        keep = chroms != None  # noqa: E711
+        keep = chroms != None
         symbols = np.asarray(symbols, dtype=object)[keep]
         starts = np.asarray(starts, dtype=np.int64)[keep]
         ends = np.asarray(ends, dtype=np.int64)[keep]

@@ -277,7 +277,9 @@ def test_external_benchmarks_hold_out_a_share_and_train_on_the_rest(
     share = len(held) / (len(held) + len(trained))
     assert 0.2 < share < 0.4, share
     held_keys = pair_keys(held["left_id"], held["right_id"], ordered=False)
-    assert not pair_keys(trained["left_id"], trained["right_id"], ordered=False).isin(held_keys).any()
+    assert (
+        not pair_keys(trained["left_id"], trained["right_id"], ordered=False).isin(held_keys).any()
+    )
 
 
 @pytest.fixture(scope="module")

@@ -197,13 +197,22 @@ class _LineReader:
 
 
 def _header(path: Path, compression) -> tuple[int, str]:
-    """(number of leading '##' lines, the header line); an empty or binary file is an error."""
+    """(number of leading '##' lines, the header line); an empty or binary file is an error, and
+    so is a blank line before the header: it may be a blank header or a lost first row."""
+    blank = None
     try:
         with _LineReader(path, compression) as lines:
             for skip, line in enumerate(lines):
                 if "\x00" in line:
                     raise AnnotateError(f"{path}: not a text table (binary data on line {skip + 1})")
-                if line.strip() and not line.startswith("##"):
+                if not line.strip():
+                    blank = skip + 1 if blank is None else blank
+                elif not line.startswith("##"):
+                    if blank is not None:
+                        raise AnnotateError(
+                            f"{path}: line {blank} is blank; the header must be the first line "
+                            "after any '##' lines"
+                        )
                     return skip, line.lstrip("\ufeff").rstrip("\r\n")
     except (OSError, pa.ArrowException, EOFError, UnicodeError) as error:
         raise AnnotateError(f"{path}: cannot read ({error})") from None

@@ -224,3 +224,10 @@ def test_blank_line_in_many_column_table_is_not_a_row(tmp_path):
     path = tmp_path / "two.tsv"
     path.write_text("SNP\tP\nrs123\t0.1\n\nrs7903146\t1e-9\n")
     assert read_all(path).column("SNP").to_pylist() == ["rs123", "rs7903146"]
+
+
+def test_blank_line_before_the_header_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "blank_top.tsv"
+    path.write_text("##source=x\n\nrs123\nrs123\n")  # a blank header, or a lost first row?
+    with pytest.raises(AnnotateError, match=r"blank_top\.tsv: line 2 is blank"):
+        read_all(path)

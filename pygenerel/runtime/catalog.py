@@ -7,22 +7,12 @@ changed bundle never reuses stale vectors).
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from pygenerel.runtime.cache import save_atomic, user_cache_dir
 from pygenerel.runtime.int8 import Int8Rows, quantize_rows
-
-
-def user_cache_dir() -> Path:
-    """$PYGENEREL_CACHE_DIR, else $XDG_CACHE_HOME/pygenerel, else ~/.cache/pygenerel."""
-    if os.environ.get("PYGENEREL_CACHE_DIR"):
-        return Path(os.environ["PYGENEREL_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "pygenerel"
 
 
 class ConceptCatalog:
@@ -61,9 +51,6 @@ class ConceptCatalog:
             file=sys.stderr,
         )
         codes, scales = quantize_rows(self._text_encoder.encode_uncached(list(self.table["name"])))
-        folder.mkdir(parents=True, exist_ok=True)
-        for path, array in ((codes_path, codes), (scales_path, scales)):
-            partial = path.with_suffix(f".{os.getpid()}.tmp.npy")
-            np.save(partial, array, allow_pickle=False)
-            partial.replace(path)  # atomic: a concurrent reader never sees half a file
+        save_atomic(codes_path, codes)
+        save_atomic(scales_path, scales)
         return Int8Rows(codes, scales)

@@ -1,7 +1,9 @@
 """Embeds any GRCh38 position with the locus SNP tower, so SNPs outside the vocabulary still score.
 
 The features are the ones the model trained on (genome.py): position bins at each scale and the
-text-encoder embedding of the nearest gene's symbol (zeros when no gene is known).
+text-encoder embedding of the nearest gene's symbol (zeros when no gene is known). The symbols'
+embeddings are computed once per model, for every gene in the bundle, and kept in the user cache:
+a locus then scores the same whichever other loci share its table.
 """
 
 from __future__ import annotations
@@ -10,11 +12,19 @@ import numpy as np
 import pandas as pd
 
 from pygenerel.genome import GeneIndex, Liftover, PositionBinner
+from pygenerel.runtime.cache import save_atomic, user_cache_dir
 from pygenerel.runtime.text_encoder import make_session
 
 
 class LocusEncoder:
-    def __init__(self, bundle, text_encoder, threads: int | None = None, batch_size: int = 4096):
+    def __init__(
+        self,
+        bundle,
+        text_encoder,
+        encoder_name: str,
+        threads: int | None = None,
+        batch_size: int = 4096,
+    ):
         manifest = bundle.manifest
         self.session = make_session(bundle.file("snp_encoder.onnx"), threads)
         self.binner = PositionBinner(manifest["bin_scales"])
@@ -25,6 +35,13 @@ class LocusEncoder:
             keep_default_na=False,
         )
         self.genes = GeneIndex.from_table(genes)
+        self.gene_symbols = np.unique(genes["symbol"][genes["symbol"] != ""].to_numpy(dtype=str))
+        self._gene_cache = (
+            user_cache_dir()
+            / "genes"
+            / f"{bundle.digest[:16]}-{encoder_name.removesuffix('.onnx')}.npy"
+        )
+        self._gene_table = None
         self.liftover = Liftover.load(bundle.file("liftover.tsv.gz"))
         self.text_encoder = text_encoder
         self.batch_size = batch_size
@@ -33,22 +50,33 @@ class LocusEncoder:
         """True where the position falls in a known bin, i.e. it can be embedded."""
         return (self.binner.bins(chroms, pos38) > 0).all(axis=1)
 
+    @property
+    def gene_table(self) -> np.ndarray:
+        """float32 [len(gene_symbols) + 1, dim]: each symbol's text embedding, then a zero row."""
+        if self._gene_table is None:
+            if self._gene_cache.exists():
+                table = np.load(self._gene_cache, allow_pickle=False)
+            else:
+                table = np.zeros((len(self.gene_symbols) + 1, self.text_encoder.dim), np.float32)
+                table[:-1] = self.text_encoder.encode_uncached(list(self.gene_symbols))
+                save_atomic(self._gene_cache, table)
+            self._gene_table = table
+        return self._gene_table
+
     def __call__(self, chroms, pos38) -> np.ndarray:
         """float32 [n, dim] unit rows; callers pass only locatable positions.
 
-        Many rows share one locus (same bins, same nearest gene), so each distinct locus and each
-        distinct gene symbol is encoded once: a 1M-row table has only tens of thousands of loci.
+        Many rows share one locus (same bins, same nearest gene), so each distinct locus is
+        encoded once: a 1M-row table has only tens of thousands of loci.
         """
-        symbols = self.genes.nearest(chroms, pos38)
-        gene_names, gene_codes = np.unique(symbols.astype(str), return_inverse=True)
-        keys = np.column_stack([self.binner.bins(chroms, pos38), gene_codes.reshape(-1)])
+        symbols = self.genes.nearest(chroms, pos38).astype(str)
+        gene_rows = np.searchsorted(self.gene_symbols, symbols)
+        known = gene_rows < len(self.gene_symbols)
+        known[known] = self.gene_symbols[gene_rows[known]] == symbols[known]
+        gene_rows[~known] = len(self.gene_symbols)  # no gene nearby: the zero row
+        keys = np.column_stack([self.binner.bins(chroms, pos38), gene_rows])
         loci, inverse = np.unique(keys, axis=0, return_inverse=True)
-        bins, locus_genes = loci[:, :-1], loci[:, -1]
-        gene_table = np.zeros((len(gene_names), self.text_encoder.dim), dtype=np.float32)
-        named = np.flatnonzero(gene_names != "")
-        if len(named):
-            gene_table[named] = self.text_encoder(list(gene_names[named]))
-        gene_emb = gene_table[locus_genes]
+        bins, gene_emb = loci[:, :-1], self.gene_table[loci[:, -1]]
         out = np.empty((len(loci), self.text_encoder.dim), dtype=np.float32)
         for lo in range(0, len(loci), self.batch_size):
             part = slice(lo, lo + self.batch_size)

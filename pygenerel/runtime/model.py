@@ -57,7 +57,9 @@ class Model:
     def locus_encoder(self) -> LocusEncoder | None:
         """The locus SNP tower (None for an id-only tower), loaded on first use."""
         if self._locus is None and self.bundle.has("snp_encoder.onnx"):
-            self._locus = LocusEncoder(self.bundle, self.text_encoder, threads=self._threads)
+            self._locus = LocusEncoder(
+                self.bundle, self.text_encoder, self.encoder_file, threads=self._threads
+            )
         return self._locus
 
     @property

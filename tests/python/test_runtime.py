@@ -206,7 +206,7 @@ def test_neighbors_search_the_catalog_and_snps(model, snp, tiny_bundle_dir):
 
 def test_concept_embeddings_are_cached_on_disk_per_model(model, tiny_bundle_dir):
     model.catalog.embeddings  # noqa: B018  (computes or loads them)
-    cached = list((runtime.catalog.user_cache_dir() / "concepts").glob("*/codes.npy"))
+    cached = list((runtime.cache.user_cache_dir() / "concepts").glob("*/codes.npy"))
     assert len(cached) == 1 and model.bundle.digest[:16] in cached[0].parent.name
     again = load_model(tiny_bundle_dir)
     assert np.array_equal(again.catalog.embeddings.codes, model.catalog.embeddings.codes)

@@ -20,6 +20,11 @@ def user_cache_dir() -> Path:
     return Path(base) / "pygenerel"
 
 
+def model_cache_dir(kind: str, bundle, encoder_name: str) -> Path:
+    """Where the `kind` arrays derived from this bundle with this text encoder are kept."""
+    return user_cache_dir() / kind / f"{bundle.digest[:16]}-{encoder_name.removesuffix('.onnx')}"
+
+
 def save_atomic(path: Path, array: np.ndarray) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp.npy")

@@ -11,7 +11,7 @@ import sys
 
 import pandas as pd
 
-from pygenerel.runtime.cache import save_atomic, user_cache_dir
+from pygenerel.runtime.cache import model_cache_dir, save_atomic
 from pygenerel.runtime.int8 import Int8Rows, quantize_rows
 
 
@@ -22,7 +22,7 @@ class ConceptCatalog:
         )
         self._bundle = bundle
         self._text_encoder = text_encoder
-        self._cache_key = f"{bundle.digest[:16]}-{encoder_name.removesuffix('.onnx')}"
+        self._cache_dir = model_cache_dir("concepts", bundle, encoder_name)
         self._embeddings = None
 
     def __len__(self) -> int:
@@ -40,14 +40,13 @@ class ConceptCatalog:
             return Int8Rows.load(
                 bundle.file("concept_embeddings.npy"), bundle.file("concept_scales.npy")
             )
-        folder = user_cache_dir() / "concepts" / self._cache_key
-        codes_path, scales_path = folder / "codes.npy", folder / "scales.npy"
+        codes_path, scales_path = self._cache_dir / "codes.npy", self._cache_dir / "scales.npy"
         if codes_path.exists() and scales_path.exists():
             rows = Int8Rows.load(codes_path, scales_path)
             if len(rows) == len(self.table):
                 return rows
         print(
-            f"pygenerel: embedding {len(self.table)} concept names once; cached in {folder}",
+            f"pygenerel: embedding {len(self.table)} concept names once; cached in {self._cache_dir}",
             file=sys.stderr,
         )
         codes, scales = quantize_rows(self._text_encoder.encode_uncached(list(self.table["name"])))

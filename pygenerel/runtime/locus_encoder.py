@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pygenerel.genome import GeneIndex, Liftover, PositionBinner
-from pygenerel.runtime.cache import save_atomic, user_cache_dir
+from pygenerel.runtime.cache import model_cache_dir, save_atomic
 from pygenerel.runtime.text_encoder import make_session
 
 
@@ -36,11 +36,7 @@ class LocusEncoder:
         )
         self.genes = GeneIndex.from_table(genes)
         self.gene_symbols = np.unique(genes["symbol"][genes["symbol"] != ""].to_numpy(dtype=str))
-        self._gene_cache = (
-            user_cache_dir()
-            / "genes"
-            / f"{bundle.digest[:16]}-{encoder_name.removesuffix('.onnx')}.npy"
-        )
+        self._gene_cache = model_cache_dir("genes", bundle, encoder_name) / "embeddings.npy"
         self._gene_table = None
         self.liftover = Liftover.load(bundle.file("liftover.tsv.gz"))
         self.text_encoder = text_encoder
@@ -70,10 +66,8 @@ class LocusEncoder:
         encoded once: a 1M-row table has only tens of thousands of loci.
         """
         symbols = self.genes.nearest(chroms, pos38).astype(str)
-        gene_rows = np.searchsorted(self.gene_symbols, symbols)
-        known = gene_rows < len(self.gene_symbols)
-        known[known] = self.gene_symbols[gene_rows[known]] == symbols[known]
-        gene_rows[~known] = len(self.gene_symbols)  # no gene nearby: the zero row
+        gene_rows = np.searchsorted(self.gene_symbols, symbols)  # nearest() names bundle genes
+        gene_rows[symbols == ""] = len(self.gene_symbols)  # no gene nearby: the zero row
         keys = np.column_stack([self.binner.bins(chroms, pos38), gene_rows])
         loci, inverse = np.unique(keys, axis=0, return_inverse=True)
         bins, gene_emb = loci[:, :-1], self.gene_table[loci[:, -1]]

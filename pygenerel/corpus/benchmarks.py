@@ -128,6 +128,12 @@ def add_negatives(
     return negatives[ok]
 
 
+def class_pair_keys(pairs: pd.DataFrame, classes: ConceptClasses) -> pd.Series:
+    """The unordered pair of concept classes of each row's ends: what leakage and held-out
+    splits match on, so that two ids of one concept count as one."""
+    return pair_keys(classes.keys(pairs["left_id"]), classes.keys(pairs["right_id"]), ordered=False)
+
+
 def link_keys(links: pd.DataFrame, classes: ConceptClasses) -> dict[str, pd.Series]:
     """The keys leakage is matched on, computed once for all links: the pair of concept classes,
     and (normalised text, class of the other end) in both directions for held-out synonyms."""
@@ -153,9 +159,4 @@ def leakage_mask(
             )
         )
         return (keys["forward"].isin(held_out) | keys["backward"].isin(held_out)).to_numpy()
-    held_out = set(
-        pair_keys(
-            classes.keys(benchmark["left_id"]), classes.keys(benchmark["right_id"]), ordered=False
-        )
-    )
-    return keys["pair"].isin(held_out).to_numpy()
+    return keys["pair"].isin(set(class_pair_keys(benchmark, classes))).to_numpy()

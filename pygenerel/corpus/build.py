@@ -30,7 +30,7 @@ from .links import WEIGHT_FORMULAS
 from .rawfiles import FORBIDDEN, RawDir
 from .relations import MAX_LINKS_PER_RELATION, relation_links
 from .snps import gene_table, snp_vocabulary
-from .split import FRACTIONS, HELD_OUT, assign_splits, hashed_fraction, pair_keys
+from .split import FRACTIONS, HELD_OUT, assign_splits, held_out, pair_keys
 from .synonyms import synonym_links
 
 FORMAT_VERSION = 1
@@ -149,18 +149,15 @@ def _split_external(
     """Hold out HELD_OUT[name] of each external benchmark's pairs (by concept-class pair); the
     rest become relation links, so the model learns curated gene-disease and drug-target pairs
     and is scored on pairs it never saw."""
-    held_out, train = {}, []
+    test_pairs, train = {}, []
     for name, pairs in external.items():
-        keys = pair_keys(
-            classes.keys(pairs["left_id"]), classes.keys(pairs["right_id"]), ordered=False
-        )
-        test = hashed_fraction(keys.to_numpy(), seed, name) < HELD_OUT[name]
-        held_out[name] = pairs[test].reset_index(drop=True)
+        test = held_out(bench.class_pair_keys(pairs, classes).to_numpy(), seed, name)
+        test_pairs[name] = pairs[test].reset_index(drop=True)
         relation, source = EXTERNAL_RELATIONS[name]
         train.append(
             pairs[~test].assign(task="relation", relation=relation, source=source, weight=1.0)
         )
-    return held_out, pd.concat(train, ignore_index=True).reindex(columns=columns)
+    return test_pairs, pd.concat(train, ignore_index=True).reindex(columns=columns)
 
 
 def _splits(links, keys, catalogue, seed) -> np.ndarray:
@@ -179,10 +176,9 @@ def _splits(links, keys, catalogue, seed) -> np.ndarray:
     split[((links["task"] == "synonym") & ~can_hold_out).to_numpy() & (split == "test")] = "train"
     for relation, benchmark in (("snp_phecode", "pgrm_ukbb"), ("genetic_correlation", "bbj_rg")):
         rows = ((links["task"] == "biobank") & (links["relation"] == relation)).to_numpy()
-        held_out = (
-            hashed_fraction(keys["pair"].to_numpy()[rows], seed, benchmark) < HELD_OUT[benchmark]
+        split[rows] = np.where(
+            held_out(keys["pair"].to_numpy()[rows], seed, benchmark), "test", "train"
         )
-        split[rows] = np.where(held_out, "test", "train")
     return split
 
 
@@ -198,7 +194,7 @@ def _benchmarks(links, external, ukbb_values, bbj_pairs, snps, concepts, classes
     }
     ukbb = ukbb_values[ukbb_values["rsid"].isin(snps["rsid"])]
     ukbb_keys = pair_keys(ukbb["rsid"], classes.keys(ukbb["right_id"]), ordered=False)
-    ukbb = ukbb[hashed_fraction(ukbb_keys, seed, "pgrm_ukbb") < HELD_OUT["pgrm_ukbb"]]
+    ukbb = ukbb[held_out(ukbb_keys, seed, "pgrm_ukbb")]
     found["pgrm_ukbb"] = bench.from_links(
         "pgrm_ukbb",
         ukbb.assign(
@@ -211,10 +207,7 @@ def _benchmarks(links, external, ukbb_values, bbj_pairs, snps, concepts, classes
         concepts,
         ukbb["value"].to_numpy(),
     )
-    bbj_keys = pair_keys(
-        classes.keys(bbj_pairs["left_id"]), classes.keys(bbj_pairs["right_id"]), ordered=False
-    )
-    bbj = bbj_pairs[hashed_fraction(bbj_keys, seed, "bbj_rg") < HELD_OUT["bbj_rg"]]
+    bbj = bbj_pairs[held_out(bench.class_pair_keys(bbj_pairs, classes), seed, "bbj_rg")]
     found["bbj_rg"] = bench.from_links(
         "bbj_rg",
         bbj.assign(
@@ -243,17 +236,9 @@ def _remove_leakage(links, keys, benchmarks, classes):
 
 def _with_negatives(benchmarks, links, classes, seed) -> pd.DataFrame:
     """Positives plus one type-matched negative each (not for the correlation benchmarks)."""
-    known = set(
-        pair_keys(classes.keys(links["left_id"]), classes.keys(links["right_id"]), ordered=False)
-    )
+    known = set(bench.class_pair_keys(links, classes))
     for positives in benchmarks.values():
-        known |= set(
-            pair_keys(
-                classes.keys(positives["left_id"]),
-                classes.keys(positives["right_id"]),
-                ordered=False,
-            )
-        )
+        known |= set(bench.class_pair_keys(positives, classes))
     parts = []
     for index, (name, positives) in enumerate(benchmarks.items()):
         parts.append(positives)

@@ -42,6 +42,11 @@ def hashed_fraction(keys, seed: int, salt: str) -> np.ndarray:
     return (hashes >> np.uint64(11)).astype(np.float64) / float(2**53)
 
 
+def held_out(keys, seed: int, benchmark: str) -> np.ndarray:
+    """True for the pairs (by key) that `benchmark` holds out: HELD_OUT[benchmark] of them."""
+    return hashed_fraction(keys, seed, benchmark) < HELD_OUT[benchmark]
+
+
 def assign_splits(keys, seed: int, salt: str, test: float, valid: float) -> np.ndarray:
     fraction = hashed_fraction(keys, seed, salt)
     return np.where(fraction < test, "test", np.where(fraction < test + valid, "valid", "train"))

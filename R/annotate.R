@@ -5,20 +5,24 @@
 #' Column names are recognised from common aliases (`SNP`, `rsid`, `CHR`, `BP`, `POS`, `P`, ...); name
 #' the rsid column with `snp_col` when it is not recognised.
 #'
-#' @param data_or_path A data.frame, or the path of a table file (TSV, CSV, optionally gzipped, or
-#'   Parquet) read by the Python runtime in chunks.
-#' @param trait Character vector of trait or concept texts; each gives a column of similarities.
-#' @param top_k Number of most related concepts to list per variant, or `NULL` for none.
-#' @param types Concept types for the `top_k` concepts (see [generel_neighbors()]).
-#' @param p_threshold Only variants with P at or below this value are scored; the others are kept with
-#'   `NA` scores.
-#' @param snp_col Name of the rsid column, if not recognised from its name.
-#' @param ... Further options of the Python `pygenerel.annotate()`, for example `build = "GRCh37"`.
+#' @param data_or_path A data.frame, or the path of an existing table file (TSV, CSV, optionally
+#'   gzipped, or Parquet) read by the Python runtime in chunks.
+#' @param trait Character vector of trait or concept texts, without `NA` or blank strings; each gives a
+#'   column of similarities. `NULL` for none.
+#' @param top_k Number of most related concepts to list per variant, a whole number from 1 to 100, or
+#'   `NULL` for none.
+#' @param types Concept types for the `top_k` concepts (see [generel_neighbors()]), or `NULL` for all.
+#' @param p_threshold A number from 0 to 1, or `NULL`: only variants with P at or below it are scored;
+#'   the others are kept with `NA` scores.
+#' @param snp_col Name of the rsid column (a single string), if not recognised from its name.
+#' @param ... Further options of the Python `pygenerel.annotate()` (but not `out`), each named and a
+#'   single value, for example `build = "GRCh37"` or `pos_col = "BP_GRCh38"`.
 #' @return A data.frame with every input row, in input order: the input columns (unchanged for a
 #'   data.frame; for a file, typed as [utils::read.delim()] would) followed by the annotation columns:
 #'   `generel_match` (`"rsid"`, `"chrpos"`, `"locus"` or `"none"`: how the variant was placed), one
 #'   `generel_<trait>` similarity column per trait (the trait lower-cased, other characters replaced by
-#'   `_`), and for `top_k` the columns `generel_top<r>_id`, `_name`, `_type` and `_score`.
+#'   `_`), and for `top_k` the columns `generel_top<r>_id`, `_name`, `_type` and `_score`. A bad
+#'   argument or a missing file gives an error of class `generel_error`.
 #' @examples
 #' if (generel_available()) {
 #'   gwas <- read.delim(system.file("extdata", "example_gwas.tsv", package = "generel"))
@@ -27,20 +31,27 @@
 #' @export
 generel_annotate <- function(data_or_path, trait = NULL, top_k = NULL, types = NULL,
                              p_threshold = NULL, snp_col = NULL, ...) {
-  is_path <- is.character(data_or_path) && length(data_or_path) == 1L
-  if (!is_path && !is.data.frame(data_or_path)) {
-    stop(generel_condition("data_or_path must be a data.frame or a file path", call = sys.call()))
+  is_path <- !is.data.frame(data_or_path)
+  input <- if (!is_path) encode_table(data_or_path)
+           else check_path(data_or_path, "data_or_path", must = "a data.frame or a file path")
+  trait <- check_strings(trait, "trait", null = TRUE)
+  top_k <- check_count(top_k, "top_k", max = max_top_k, null = TRUE)
+  types <- check_strings(types, "types", null = TRUE)
+  p_threshold <- check_probability(p_threshold, "p_threshold", null = TRUE)
+  snp_col <- check_string(snp_col, "snp_col", null = TRUE)
+  options <- check_options(list(...))
+  if ("out" %in% names(options)) {
+    stop(generel_condition(paste("`out` is not an option in R: generel_annotate() returns the table;",
+                                 "write it with utils::write.table()"), call = sys.call()))
   }
-  input <- if (is_path) normalizePath(data_or_path, mustWork = TRUE) else encode_table(data_or_path)
-  result <- decode_table(call_bridge(
+  result <- decode_table(do.call(call_bridge, c(list(
     "annotate", input,
-    traits = as.list(as.character(trait)),
-    top_k = if (!is.null(top_k)) as.integer(top_k),
-    types = if (!is.null(types)) as.list(as.character(types)),
+    traits = as.list(trait),
+    top_k = top_k,
+    types = if (!is.null(types)) as.list(types),
     p_threshold = p_threshold,
-    snp_col = snp_col,
-    ...
-  ))
+    snp_col = snp_col
+  ), options, call = list(sys.call())), quote = TRUE))
   if (is_path) {
     # Python hands a file's own columns back as the text it read; give them R types as read.delim
     # would. The annotation columns start at generel_match.

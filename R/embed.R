@@ -3,7 +3,7 @@
 #' The unit-length embedding of each item (rsid, `"chr:pos"` or concept text) in the shared space;
 #' the dot product of two rows is the similarity [generel_similarity()] reports.
 #'
-#' @param x Character vector of items.
+#' @param x Character vector of items, without `NA`.
 #' @return A numeric matrix, one row per item (rownames `x`), one column per dimension. Rows of items
 #'   the model cannot place are `NA`.
 #' @examples
@@ -13,7 +13,7 @@
 #' }
 #' @export
 generel_embed <- function(x) {
-  x <- as_items(x)
+  x <- check_strings(x, "x", blank = TRUE)
   values <- decode_matrix(call_bridge("embed", as.list(x)))
   rownames(values) <- x
   values

@@ -11,5 +11,10 @@
 #' Main functions: [generel_similarity()], [generel_annotate()], [generel_neighbors()],
 #' [generel_embed()], [generel_model()]; [install_pygenerel()] sets up Python.
 #'
+#' Every error these functions raise is a condition of class `generel_error` with a one-line message:
+#' a bad argument (checked in R, before Python is asked, and named in the message with the value
+#' given), a missing file, or a failure reported by Python, whose class is in the condition's
+#' `python_type`.
+#'
 #' @keywords internal
 "_PACKAGE"

@@ -5,10 +5,10 @@
 #' neither `GENEREL_PYTHON` nor `RETICULATE_PYTHON` is set, so no further set-up is needed. Restart R
 #' afterwards if Python was already started in this session.
 #'
-#' @param package What pip installs: `"pygenerel"` from the package index, a path to a pygenerel
-#'   source checkout, or a wheel file.
-#' @param envdir Directory of the virtual environment.
-#' @param python Python used to create the environment, or `NULL` for reticulate's choice.
+#' @param package What pip installs (a single string): `"pygenerel"` from the package index, a path to
+#'   a pygenerel source checkout, or a wheel file.
+#' @param envdir Directory of the virtual environment (a single string).
+#' @param python Path of the Python used to create the environment, or `NULL` for reticulate's choice.
 #' @return The path of the environment's Python, invisibly.
 #' @examples
 #' \dontrun{
@@ -17,6 +17,9 @@
 #' }
 #' @export
 install_pygenerel <- function(package = "pygenerel", envdir = default_envdir(), python = NULL) {
+  package <- check_string(package, "package")
+  envdir <- check_string(envdir, "envdir")
+  python <- check_string(python, "python", null = TRUE)
   if (!reticulate::virtualenv_exists(envdir)) {
     dir.create(dirname(envdir), recursive = TRUE, showWarnings = FALSE)
     reticulate::virtualenv_create(envdir, python = python, packages = NULL)

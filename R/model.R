@@ -5,7 +5,7 @@
 #' `path` it describes the model in use, loading the default first: the bundle named by the environment
 #' variable `PYGENEREL_MODEL`, else the one shipped with pygenerel.
 #'
-#' @param path Directory of a model bundle (with a `manifest.json`), or `NULL`.
+#' @param path Directory of a model bundle (with a `manifest.json`), or `NULL` for the model in use.
 #' @return A list of class `generel_model` with the bundle's name, version, embedding dimension,
 #'   vocabulary sizes and evaluation summary, as reported by the Python runtime.
 #' @examples
@@ -14,8 +14,8 @@
 #' }
 #' @export
 generel_model <- function(path = NULL) {
-  info <- if (is.null(path)) call_bridge("info")
-          else call_bridge("use_model", normalizePath(path, mustWork = TRUE))
+  if (!is.null(path)) path <- check_path(path, "path", dir = TRUE, must = "a directory path or NULL")
+  info <- if (is.null(path)) call_bridge("info") else call_bridge("use_model", path)
   structure(info, class = "generel_model")
 }
 

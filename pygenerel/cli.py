@@ -1,11 +1,17 @@
 """The `pygenerel` command: a click group whose subcommands load on demand.
 
 Lazy loading keeps `annotate`, `similarity`, `neighbors` and `info` free of torch: only the module
-behind the chosen subcommand is imported.
+behind the chosen subcommand is imported. Errors a user can fix (pygenerel.errors, and a file that
+cannot be read or written) print one `Error:` line and exit 2; anything else is a bug and keeps its
+traceback.
 """
+
+import errno
 import importlib
 
 import click
+
+from pygenerel.errors import GenerelError
 
 COMMANDS = {
     "corpus": ("pygenerel.corpus.cli:corpus", "Build the training corpus from raw sources."),
@@ -28,6 +34,15 @@ class LazyGroup(click.Group):
             return None
         module_name, attr = COMMANDS[name][0].split(":")
         return getattr(importlib.import_module(module_name), attr)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.errno == errno.EPIPE:  # click ends quietly when stdout's reader goes away
+                raise
+            where = f"{error.filename}: " if error.filename else ""
+            raise GenerelError(f"{where}{error.strerror or error}") from error
 
     def format_commands(self, ctx, formatter):
         rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]

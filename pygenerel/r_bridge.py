@@ -9,9 +9,13 @@ float32 bytes in column-major order (R reads them with `readBin(..., size = 4)`)
 
 double data are float64 bytes (NaN missing), integer and logical data int32 bytes (R's NA_integer_,
 -2**31, missing), character data strings with "" at the 0-based rows listed in "na".
+
+No exception crosses the border either: every function returns {"value": ...} or, when it fails,
+{"error": one line, "type": class name}, from which R raises a condition of class `generel_error`.
 """
 import functools
 
+import click
 import numpy as np
 import pandas as pd
 
@@ -28,10 +32,22 @@ def _for_r(function):
         try:
             return {"value": function(*args, **kwargs)}
         except Exception as error:  # noqa: BLE001 - every failure becomes an R condition
-            return {"error": " ".join(str(error).split()) or type(error).__name__,
-                    "type": type(error).__name__}
+            return {"error": _message(error), "type": type(error).__name__}
 
     return call
+
+
+def _message(error: Exception) -> str:
+    """The error's message on one line. A pygenerel.errors.GenerelError (InputError, BundleError) is a
+    click exception, whose message is its text (format_message() adds what click.BadParameter knows);
+    anything else is shown as str(), prefixed by its class when that says nothing on its own."""
+    if isinstance(error, click.ClickException):
+        text = error.format_message()
+    else:
+        text = str(error)
+        if isinstance(error, (KeyError, IndexError)) or not text.strip():
+            text = f"{type(error).__name__}: {text}".rstrip(": ")
+    return " ".join(text.split())
 
 
 @_for_r
@@ -72,7 +88,7 @@ def similarity(a, b=None, pairwise=False) -> dict:
 @_for_r
 def neighbors(query, k=10, types=None) -> dict:
     types = None if types is None else _strings(types)
-    return encode_table(_current().neighbors(_strings(query), k=int(k), types=types))
+    return encode_table(_current().neighbors(_strings(query), k=k, types=types))
 
 
 @_for_r
@@ -82,8 +98,6 @@ def annotate(data, traits=None, **options) -> dict:
 
     table = data if isinstance(data, str) else decode_table(data)
     options = {key: value for key, value in options.items() if value is not None}
-    if "top_k" in options:
-        options["top_k"] = int(options["top_k"])
     if "types" in options:
         options["types"] = _strings(options["types"])
     return encode_table(run(table, traits=_strings(traits or []), model=_current(), **options))

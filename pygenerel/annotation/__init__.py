@@ -2,6 +2,7 @@
 
 Named `annotation` so that `pygenerel.annotate` stays the function, re-exported by the package.
 """
+
 from pygenerel.annotation.annotate import annotate, annotate_file
 from pygenerel.annotation.errors import AnnotateError
 

@@ -4,6 +4,7 @@ the concept catalog, and hand every input row back, in order, untouched, with ne
 Files stream chunk by chunk (memory stays flat); DataFrames go through the same Scorer, so the CLI,
 the Python API and the pandas accessor give the same numbers.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -18,16 +19,26 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pygenerel.annotation.build import BuildChoice, infer_build, normalize_build, vocabulary_hits
+from pygenerel.annotation.build import (
+    BuildChoice,
+    infer_build,
+    normalize_build,
+    past_chromosome_end,
+    vocabulary_hits,
+)
 from pygenerel.annotation.columns import ColumnMap, check_unique, detect_columns
 from pygenerel.annotation.errors import AnnotateError
+from pygenerel.annotation.output import signals_as_exit
 from pygenerel.annotation.reader import Chunk, open_table, prefetched
 from pygenerel.annotation.variants import Variants, parse_numbers, parse_variants
 from pygenerel.annotation.writer import TableWriter, default_output
+from pygenerel.errors import shown
 
 MATCH_COLUMN = "generel_match"
 HOWS = ("rsid", "chrpos", "locus", "none")
 CHUNK_ROWS = 100_000
+MAX_TRAIT_CHARS = 1000  # a concept name, not a document: the encoder reads 128 tokens at most
+MAX_TOP_K = 100  # 400 columns; more is a mistake, and its score matrices would not fit in memory
 TOPK_BATCH = 256  # SNPs scored against the whole catalog at once: bounds the score matrix
 INFER_ROWS = 50_000  # positions the build is inferred from
 CHECK_ROWS = 5_000  # positions per later chunk re-checked against the inferred build
@@ -46,14 +57,17 @@ class Summary:
     rows: int = 0
     matched: Counter = field(default_factory=Counter)
     not_scored: int = 0
+    past_end: int = 0
     p_threshold: float | None = None
     build: BuildChoice | None = None
 
     def as_dict(self) -> dict:
         return {
-            "source": self.source, "rows": self.rows,
+            "source": self.source,
+            "rows": self.rows,
             **{f"matched_{how}": self.matched[how] for how in HOWS},
             "not_scored": self.not_scored,
+            "past_chromosome_end": self.past_end,
             "build": self.build.build if self.build else None,
             "build_reason": self.build.reason if self.build else "no positions in the table",
         }
@@ -62,40 +76,65 @@ class Summary:
         def share(n):
             return f"{n:,} ({n / max(self.rows, 1):.1%})"
 
-        labels = {"rsid": "by rsid", "chrpos": "by chr:pos", "locus": "by locus", "none": "unmatched"}
-        out = [f"{self.source}: {self.rows:,} rows; "
-               + ", ".join(f"{labels[h]} {share(self.matched[h])}" for h in HOWS)]
+        labels = {
+            "rsid": "by rsid",
+            "chrpos": "by chr:pos",
+            "locus": "by locus",
+            "none": "unmatched",
+        }
+        out = [
+            f"{self.source}: {self.rows:,} rows; "
+            + ", ".join(f"{labels[h]} {share(self.matched[h])}" for h in HOWS)
+        ]
         if self.p_threshold is not None:
-            out.append(f"not scored (P above {self.p_threshold:g} or missing): {share(self.not_scored)}")
-        out.append(f"build: {self.build.build} ({self.build.reason})" if self.build
-                   else "build: not needed (no positions in the table)")
+            out.append(
+                f"not scored (P above {self.p_threshold:g} or missing): {share(self.not_scored)}"
+            )
+        if self.past_end:
+            out.append(f"positions past the chromosome end (not used): {share(self.past_end)}")
+        out.append(
+            f"build: {self.build.build} ({self.build.reason})"
+            if self.build
+            else "build: not needed (no positions in the table)"
+        )
         return out
 
 
 class Scorer:
     """Adds the GENEREL columns to one chunk after another of the same table."""
 
-    def __init__(self, model, columns: ColumnMap, names, source: str, *, traits=(), top_k=None,
-                 types=None, p_threshold=None, build="auto"):
+    def __init__(
+        self,
+        model,
+        columns: ColumnMap,
+        names,
+        source: str,
+        *,
+        traits=(),
+        top_k=None,
+        types=None,
+        p_threshold=None,
+        build="auto",
+    ):
         self.model, self.columns, self.source = model, columns, source
-        self.traits = [str(t) for t in traits]
-        self.top_k = int(top_k) if top_k else None
-        self.p_threshold = None if p_threshold is None else float(p_threshold)
+        self.traits, self.top_k, self.p_threshold = traits, top_k, p_threshold
         self.build = normalize_build(build)
         self.choice = None if self.build == "auto" else BuildChoice(self.build, "given")
         self.hits = vocabulary_hits(model)
         self.summary = Summary(source, p_threshold=self.p_threshold, build=self.choice)
         if self.p_threshold is not None and not (columns.get("p") or columns.get("log10p")):
-            raise AnnotateError(f"{source}: --p-threshold needs a P column; none found among "
-                                f"{list(names)} (name it with --p-col)")
-        if self.top_k is not None and self.top_k < 1:
-            raise AnnotateError(f"--top-k must be at least 1, got {top_k}")
+            raise AnnotateError(
+                f"{source}: --p-threshold needs a P column; none found among "
+                f"{shown(list(names), 300)} (name it with --p-col)"
+            )
         self.trait_columns = [trait_column(t) for t in self.traits]
         self.added = [MATCH_COLUMN, *self.trait_columns, *self._top_columns()]
         clash = [c for c in self.added if c in set(names)] or _repeated(self.added)
         if clash:
-            raise AnnotateError(f"{source}: output column {clash[0]!r} would appear twice (already "
-                                "in the table, or two traits with the same name)")
+            raise AnnotateError(
+                f"{source}: output column {shown(clash[0])} would appear twice (already "
+                "in the table, or two traits with the same name)"
+            )
         self.trait_vectors = model.embed_texts(self.traits) if self.traits else None
         self.catalog_rows = self._catalog_rows(types) if self.top_k else None
 
@@ -110,8 +149,10 @@ class Scorer:
         wanted = [t.strip() for t in (types.split(",") if isinstance(types, str) else types)]
         unknown = sorted(set(wanted) - set(table["type"]))
         if unknown:
-            raise AnnotateError(f"unknown concept types {unknown}; this model has "
-                                f"{sorted(set(table['type']))}")
+            raise AnnotateError(
+                f"unknown concept types {shown(unknown, 200)}; this model has "
+                f"{sorted(set(table['type']))}"
+            )
         return np.flatnonzero(table["type"].isin(wanted).to_numpy())
 
     def __call__(self, chunk: Chunk) -> pa.Table:
@@ -128,6 +169,9 @@ class Scorer:
         emb = np.full((0, self.model.dim), np.nan, dtype=np.float32)
         if len(scored):
             rsids, chroms, positions = variants.take()
+            past_end = past_chromosome_end(chroms, positions, build)
+            positions = np.where(past_end, -1, positions)
+            self.summary.past_end += int(past_end.sum())
             emb, how[scored] = self.model.embed_variants(rsids, chroms, positions, build=build)
         columns = {MATCH_COLUMN: pa.array(how, pa.string())}
         if self.traits:
@@ -153,7 +197,7 @@ class Scorer:
             if name is not None:
                 values = parse_numbers(table.column(name), name, self.source, chunk.locate)
                 p = values.to_numpy(zero_copy_only=False)
-                p = 10.0 ** -p if role == "log10p" else p
+                p = 10.0**-p if role == "log10p" else p
                 break
         if self.p_threshold is None:
             return np.ones(table.num_rows, dtype=bool)
@@ -187,11 +231,16 @@ class Scorer:
         best_scores = np.full((len(scored), k), np.nan, dtype=np.float32)
         valid = np.flatnonzero(~np.isnan(emb[:, 0])) if len(emb) else np.zeros(0, dtype=np.int64)
         for lo in range(0, len(valid), TOPK_BATCH):
-            part = valid[lo:lo + TOPK_BATCH]
+            part = valid[lo : lo + TOPK_BATCH]
             s = self.model.catalog.embeddings.scores(emb[part], rows)
-            top = np.argpartition(-s, k - 1, axis=1)[:, :k] if k < s.shape[1] else \
-                np.tile(np.arange(s.shape[1]), (len(part), 1))
-            top = np.take_along_axis(top, np.argsort(-np.take_along_axis(s, top, 1), 1, kind="stable"), 1)
+            top = (
+                np.argpartition(-s, k - 1, axis=1)[:, :k]
+                if k < s.shape[1]
+                else np.tile(np.arange(s.shape[1]), (len(part), 1))
+            )
+            top = np.take_along_axis(
+                top, np.argsort(-np.take_along_axis(s, top, 1), 1, kind="stable"), 1
+            )
             best[part], best_scores[part] = rows[top], np.take_along_axis(s, top, 1)
         columns, fields = {}, {f: table[f].to_numpy() for f in ("id", "name", "type")}
         for r in range(k):
@@ -202,10 +251,57 @@ class Scorer:
                 columns[f"generel_top{r + 1}_{field_name}"] = _spread(values, scored, n, STRING)
             columns[f"generel_top{r + 1}_score"] = _spread(best_scores[:, r], scored, n)
         for r in range(k, self.top_k):  # a catalog smaller than k: the columns still exist
-            for field_name, kind in (("id", STRING), ("name", STRING), ("type", STRING),
-                                     ("score", FLOAT)):
+            for field_name, kind in (
+                ("id", STRING),
+                ("name", STRING),
+                ("type", STRING),
+                ("score", FLOAT),
+            ):
                 columns[f"generel_top{r + 1}_{field_name}"] = pa.nulls(n, kind)
         return columns
+
+
+def checked_traits(traits) -> list[str]:
+    """Trait texts to score: each a non-blank string (an empty trait scores nothing useful)."""
+    traits = [traits] if isinstance(traits, str) else list(traits or ())
+    for trait in traits:
+        if not isinstance(trait, str) or not trait.strip():
+            raise AnnotateError(f"--trait must be a non-empty text, got {shown(trait)}")
+        if len(trait) > MAX_TRAIT_CHARS:
+            raise AnnotateError(
+                f"--trait must be at most {MAX_TRAIT_CHARS} characters, got "
+                f"{len(trait):,}: {shown(trait)}"
+            )
+    return traits
+
+
+def checked_top_k(top_k) -> int | None:
+    if top_k is None:
+        return None
+    if (
+        isinstance(top_k, bool)
+        or not isinstance(top_k, (int, np.integer, float))
+        or not float(top_k).is_integer()
+        or not 1 <= top_k <= MAX_TOP_K
+    ):
+        raise AnnotateError(
+            f"--top-k must be a whole number from 1 to {MAX_TOP_K}, got {shown(top_k)}"
+        )
+    return int(top_k)
+
+
+def checked_p_threshold(p_threshold) -> float | None:
+    if p_threshold is None:
+        return None
+    try:
+        value = float(p_threshold)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if isinstance(p_threshold, bool) or not 0.0 <= value <= 1.0:
+        raise AnnotateError(
+            f"--p-threshold must be a P value from 0 to 1, got {shown(p_threshold)}"
+        )
+    return value
 
 
 def _spread(values: np.ndarray, rows: np.ndarray, n: int, kind: pa.DataType = FLOAT) -> pa.Array:
@@ -220,20 +316,36 @@ def _repeated(names) -> list[str]:
     return [name for name, count in Counter(names).items() if count > 1]
 
 
-def annotate(path_or_df, traits=(), top_k=None, types=None, p_threshold=None, snp_col=None,
-             chr_col=None, pos_col=None, p_col=None, build="auto", out=None, model=None,
-             chunk_rows=CHUNK_ROWS, verbose=False):
+def annotate(
+    path_or_df,
+    traits=(),
+    top_k=None,
+    types=None,
+    p_threshold=None,
+    snp_col=None,
+    chr_col=None,
+    pos_col=None,
+    p_col=None,
+    build="auto",
+    out=None,
+    model=None,
+    chunk_rows=CHUNK_ROWS,
+    verbose=False,
+):
     """Annotate a GWAS table (a path or a DataFrame) with GENEREL matches and scores.
 
     Returns a DataFrame (the input's columns untouched, then `generel_match`, one
     `generel_<trait>` column per trait and `generel_top<r>_{id,name,type,score}` for top_k),
     or, when `out` is given for a file, the path written. `df.attrs["generel"]` holds the summary.
     """
-    if isinstance(traits, str):
-        traits = [traits]
     overrides = {"snp": snp_col, "chr": chr_col, "pos": pos_col, "p": p_col}
-    options = {"traits": traits, "top_k": top_k, "types": types, "p_threshold": p_threshold,
-               "build": normalize_build(build)}
+    options = {
+        "traits": checked_traits(traits),
+        "top_k": checked_top_k(top_k),
+        "types": types,
+        "p_threshold": checked_p_threshold(p_threshold),
+        "build": normalize_build(build),
+    }
     log = _logger(verbose)
     if isinstance(path_or_df, pd.DataFrame):
         if out is not None:
@@ -243,23 +355,25 @@ def annotate(path_or_df, traits=(), top_k=None, types=None, p_threshold=None, sn
     log(source.describe())
     if out is None:
         parts = []
-        summary = _annotate_chunks(source, model, overrides, options, chunk_rows, log,
-                                   lambda table: parts.append(table))
+        summary = _annotate_chunks(
+            source, model, overrides, options, chunk_rows, log, lambda table: parts.append(table)
+        )
         frame = pa.concat_tables(parts).to_pandas()
         frame.attrs["generel"] = summary.as_dict()
         return frame
-    writer = TableWriter(out)
-    try:
-        _annotate_chunks(source, model, overrides, options, chunk_rows, log, writer.write)
-    except BaseException:
-        writer.abort()
-        raise
-    path = writer.commit()
-    log(f"wrote {path}")
-    return path
+    with signals_as_exit():
+        writer = TableWriter(out, inputs=[source.path])
+        try:
+            _annotate_chunks(source, model, overrides, options, chunk_rows, log, writer.write)
+            name = writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+    log(f"wrote {name}")
+    return Path(name) if name != "-" else name
 
 
-def annotate_file(path, out=None, **options) -> Path:
+def annotate_file(path, out=None, **options):
     """The CLI's entry: write `<input>.generel.tsv.gz` (or `out`) and return its path."""
     return annotate(path, out=out or default_output(path), **options)
 
@@ -301,7 +415,7 @@ def _annotate_frame(df: pd.DataFrame, model, overrides, options, chunk_rows, log
     needed = {name: names.index(name) for name in set(columns.names.values())}
     parts = []
     for lo in range(0, len(df), chunk_rows):
-        part = df.iloc[lo:lo + chunk_rows]
+        part = df.iloc[lo : lo + chunk_rows]
         table = pa.table({name: _arrow(part.iloc[:, i]) for name, i in needed.items()})
         parts.append(scorer(Chunk(table, lo + 1, unit="row")))
     added = pa.concat_tables(parts).to_pandas()
@@ -321,8 +435,11 @@ def _arrow(series: pd.Series) -> pa.Array:
 
 
 def _text(value):
-    return None if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA \
+    return (
+        None
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
         else str(value)
+    )
 
 
 def _load(model):

@@ -1,30 +1,67 @@
 """`pygenerel annotate gwas.tsv`: the annotator on the command line (torch-free, lazy-loaded)."""
+
 from __future__ import annotations
 
 import click
 
-from pygenerel.annotation.errors import AnnotateError
+from pygenerel.annotation.annotate import MAX_TOP_K
 
 
 @click.command("annotate")
 @click.argument("table", type=click.Path(dir_okay=False))
-@click.option("-o", "--out", type=click.Path(dir_okay=False),
-              help="Output .tsv, .tsv.gz, .csv(.gz) or .parquet [default: <input>.generel.tsv.gz].")
-@click.option("--trait", "traits", multiple=True, help="Add a similarity column for this trait (repeatable).")
-@click.option("--top-k", type=click.IntRange(min=1), help="Add the K most related concepts per SNP.")
-@click.option("--types", help="Concept types for --top-k, comma-separated (e.g. disease,phenotype).")
-@click.option("--p-threshold", type=float, help="Score only rows with P at or below this (others NA).")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Output .tsv, .tsv.gz, .csv(.gz) or .parquet, or - for standard output "
+    "[default: <input>.generel.tsv.gz; .csv.gz or .parquet for such inputs].",
+)
+@click.option(
+    "--trait", "traits", multiple=True, help="Add a similarity column for this trait (repeatable)."
+)
+@click.option(
+    "--top-k", type=click.IntRange(1, MAX_TOP_K), help="Add the K most related concepts per SNP."
+)
+@click.option(
+    "--types", help="Concept types for --top-k, comma-separated (e.g. disease,phenotype)."
+)
+@click.option(
+    "--p-threshold", type=float, help="Score only rows with P at or below this (others NA)."
+)
 @click.option("--snp-col", help="SNP column (rs ids, or chr:pos[:ref:alt]).")
 @click.option("--chr-col", help="Chromosome column.")
 @click.option("--pos-col", help="Base-pair position column.")
 @click.option("--p-col", help="P value column.")
-@click.option("--build", default="auto", show_default=True,
-              help="Genome build of the positions: auto, GRCh37 (hg19) or GRCh38 (hg38).")
-@click.option("--model", "model_path", type=click.Path(file_okay=False),
-              help="Model bundle directory [default: $PYGENEREL_MODEL or the shipped one].")
-@click.option("-q", "--quiet", is_flag=True, help="No column report, progress or summary on stderr.")
-def annotate(table, out, traits, top_k, types, p_threshold, snp_col, chr_col, pos_col, p_col, build,
-             model_path, quiet):
+@click.option(
+    "--build",
+    default="auto",
+    show_default=True,
+    help="Genome build of the positions: auto, GRCh37 (hg19) or GRCh38 (hg38).",
+)
+@click.option(
+    "--model",
+    "model_path",
+    type=click.Path(file_okay=False),
+    help="Model bundle directory [default: $PYGENEREL_MODEL or the shipped one].",
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No column report, progress or summary on stderr."
+)
+def annotate(
+    table,
+    out,
+    traits,
+    top_k,
+    types,
+    p_threshold,
+    snp_col,
+    chr_col,
+    pos_col,
+    p_col,
+    build,
+    model_path,
+    quiet,
+):
     """Annotate a GWAS summary-statistics TABLE with GENEREL relatedness scores.
 
     Every input row is written back, in order, with its columns untouched, followed by
@@ -33,9 +70,18 @@ def annotate(table, out, traits, top_k, types, p_threshold, snp_col, chr_col, po
     """
     from pygenerel.annotation.annotate import annotate_file
 
-    try:
-        annotate_file(table, out=out, traits=traits, top_k=top_k, types=types,
-                      p_threshold=p_threshold, snp_col=snp_col, chr_col=chr_col, pos_col=pos_col,
-                      p_col=p_col, build=build, model=model_path, verbose=not quiet)
-    except OSError as error:
-        raise AnnotateError(f"{table}: {error}") from None
+    annotate_file(
+        table,
+        out=out,
+        traits=traits,
+        top_k=top_k,
+        types=types,
+        p_threshold=p_threshold,
+        snp_col=snp_col,
+        chr_col=chr_col,
+        pos_col=pos_col,
+        p_col=p_col,
+        build=build,
+        model=model_path,
+        verbose=not quiet,
+    )

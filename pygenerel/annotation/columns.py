@@ -1,5 +1,6 @@
 """Which column is which: header aliases kept as data (column_aliases.tsv), explicit overrides, and
 a look at the values when no header name says where the SNPs are."""
+
 from __future__ import annotations
 
 import re
@@ -8,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 
 from pygenerel.annotation.errors import AnnotateError
+from pygenerel.errors import shown
 
 ROLES = ("snp", "chr", "pos", "effect_allele", "other_allele", "beta", "or", "se", "p", "log10p")
 _RSID_OR_LOCUS = re.compile(r"^\s*(rs\d+|(chr)?[0-9XYMT]{1,2}[:_]\d+)", re.IGNORECASE)
@@ -48,7 +50,7 @@ def check_unique(names, source: str) -> None:
     for i, name in enumerate(names, 1):
         if name in seen:
             raise AnnotateError(
-                f"{source}: duplicate column name {name!r} (columns {seen[name]} and {i})"
+                f"{source}: duplicate column name {shown(name)} (columns {seen[name]} and {i})"
             )
         seen[name] = i
 
@@ -66,7 +68,9 @@ def detect_columns(names, overrides=None, sample=None, source: str = "input") ->
         if name is None:
             continue
         if name not in names:
-            raise AnnotateError(f"{source}: no column {name!r} for --{role}-col; columns are {names}")
+            raise AnnotateError(
+                f"{source}: no column {shown(name)} for --{role}-col; columns are {shown(names, 300)}"
+            )
         found.names[role], found.why[role] = name, f"--{role}-col"
     normalized = [normalize_name(n) for n in names]
     for role, role_aliases in aliases().items():
@@ -82,7 +86,7 @@ def detect_columns(names, overrides=None, sample=None, source: str = "input") ->
         _sniff_snp(found, names, sample)
     if "snp" not in found.names and not ("chr" in found.names and "pos" in found.names):
         raise AnnotateError(
-            f"{source}: no SNP column and no chromosome + position columns among {names}; "
+            f"{source}: no SNP column and no chromosome + position columns among {shown(names, 300)}; "
             "name them with --snp-col, or --chr-col and --pos-col"
         )
     return found

@@ -1,10 +1,5 @@
-"""The one error type of the annotator: bad input, reported in one line with exit code 2.
+"""The annotator's error: bad input, reported in one line with exit code 2 (see pygenerel.errors)."""
 
-It is a click exception so the CLI prints `Error: <message>` without a traceback, and a plain
-Exception for Python callers.
-"""
-import click
+from pygenerel.errors import InputError as AnnotateError
 
-
-class AnnotateError(click.ClickException):
-    exit_code = 2
+__all__ = ["AnnotateError"]

@@ -1,11 +1,17 @@
-"""Reading a GWAS table in chunks: TSV, CSV or whitespace-separated text (plain, gzip, bgzip, bz2,
-zstd) or Parquet, sniffed from the bytes rather than trusted from the file name.
+"""Reading a GWAS table in chunks: TSV, CSV, semicolon or whitespace-separated text (plain, gzip,
+bgzip, bz2, zstd) or Parquet, sniffed from the bytes rather than trusted from the file name.
 
-Text columns are read as strings so that every value passes through to the output untouched.
+Every value passes through to the output untouched, so text columns are read as strings and:
+- in TSV and whitespace tables a line is a row and quotes are data (a stray `"` never swallows
+  the next lines; R's quoted values keep their quotes, and the parsers look through them);
+- CSV follows RFC 4180 (quoted fields may hold commas, quotes and line breaks);
+- a header one name shorter than its rows (R's `write.table` with row names) gains a leading
+  column named "" for the row names, as R's own `col.names = NA` header has.
+A row of the wrong width, bytes that are not UTF-8, or a truncated file is an error naming its line.
 """
+
 from __future__ import annotations
 
-import io
 import queue
 import re
 import threading
@@ -13,7 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -23,6 +28,11 @@ from pygenerel.annotation.errors import AnnotateError
 
 BLOCK_BYTES = 4 << 20
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\x28\xb5\x2f\xfd": "zstd", b"PAR1": "parquet"}
+DELIMITERS = {"tsv": "\t", "csv": ",", "semicolon": ";", "whitespace": None}
+_BLANKS = re.compile(rb"[ \t]+")
+_EDGE_TABS = re.compile(rb"(?m)^\t|\t(?=\r?$)")
+# A whitespace-table field: runs of non-space bytes and "quoted strings" (which may hold spaces).
+_FIELD = re.compile(rb'(?:"[^"\t\r\n]*"|[^\s"]|")+')
 
 
 @dataclass
@@ -41,7 +51,7 @@ class Chunk:
 class TableSource:
     path: Path
     names: list[str]
-    format: str  # "tsv", "csv", "whitespace" or "parquet"
+    format: str  # "tsv", "csv", "semicolon", "whitespace" or "parquet"
     compression: str | None
     skip_lines: int  # '##' meta lines before the header
 
@@ -55,70 +65,183 @@ class TableSource:
 
     def chunks(self, rows: int = 100_000) -> Iterator[Chunk]:
         """The file in order, in pieces of at most `rows` rows (text: also at most BLOCK_BYTES)."""
+        if self.format == "parquet":
+            yield from self._parquet(rows)
+            return
+        tables = self._quoted_text() if self.format in ("csv", "semicolon") else self._line_text()
         line = self.header_line + 1
-        for table in self._tables(rows):
+        for first, table in tables:
+            line = line if first is None else first
             for start in range(0, table.num_rows, rows):
                 piece = table.slice(start, rows)
                 yield Chunk(piece, line)
                 line += piece.num_rows
 
-    def _tables(self, rows: int) -> Iterator[pa.Table]:
-        if self.format == "parquet":
-            for batch in pq.ParquetFile(self.path).iter_batches(batch_size=rows):
-                yield pa.Table.from_batches([batch])
-        elif self.format == "whitespace":
-            reader = pd.read_csv(
-                self.path, sep=r"\s+", dtype=str, keep_default_na=False, na_filter=False,
-                skiprows=self.skip_lines, chunksize=rows, compression=self.compression,
-                skip_blank_lines=self._blank_lines_are_not_rows,
-            )
-            with reader:
-                for frame in reader:
-                    yield pa.Table.from_pandas(frame, preserve_index=False)
-        else:
-            yield from self._arrow_text()
+    def _parquet(self, rows: int) -> Iterator[Chunk]:
+        try:
+            batches = pq.ParquetFile(self.path).iter_batches(batch_size=rows)
+            for number, batch in enumerate(batches):
+                yield Chunk(pa.Table.from_batches([batch]), number * rows + 1, unit="row")
+        except (pa.ArrowException, OSError) as error:
+            raise AnnotateError(f"{self.path}: cannot read the Parquet data ({error})") from None
 
-    def _arrow_text(self) -> Iterator[pa.Table]:
+    @property
+    def _one_column(self) -> bool:
+        """In a one-column table an empty line is an empty value, a row to keep; with more
+        columns it has no fields at all."""
+        return len(self.names) == 1
+
+    def _convert_options(self) -> pacsv.ConvertOptions:
+        return pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in self.names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        )
+
+    def _line_text(self) -> Iterator[tuple[int, pa.Table]]:
+        """TSV and whitespace tables: blocks of whole lines, each parsed with quoting off."""
+        parse = pacsv.ParseOptions(
+            delimiter="\t", quote_char=False, ignore_empty_lines=not self._one_column
+        )
+        for first, block in _line_blocks(self.path, self.compression, self.header_line):
+            if self.format == "whitespace":
+                block = _whitespace_to_tabs(block, self.path, first)
+            read = pacsv.ReadOptions(column_names=self.names, block_size=len(block) + 1)
+            try:
+                table = pacsv.read_csv(
+                    pa.py_buffer(block),
+                    read_options=read,
+                    parse_options=parse,
+                    convert_options=self._convert_options(),
+                )
+            except pa.ArrowInvalid as error:
+                raise AnnotateError(self._locate(block, first, error)) from None
+            yield first, table
+
+    def _quoted_text(self) -> Iterator[tuple[None, pa.Table]]:
+        """CSV (comma or semicolon): RFC 4180 quoting, streamed by pyarrow."""
         options = {
             "read_options": pacsv.ReadOptions(
                 column_names=self.names, skip_rows=self.header_line, block_size=BLOCK_BYTES
             ),
             "parse_options": pacsv.ParseOptions(
-                delimiter="\t" if self.format == "tsv" else ",",
-                ignore_empty_lines=self._blank_lines_are_not_rows,
+                delimiter=DELIMITERS[self.format],
+                ignore_empty_lines=not self._one_column,
+                newlines_in_values=True,
             ),
-            "convert_options": pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in self.names},
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
-            ),
+            "convert_options": self._convert_options(),
         }
-        with pa.input_stream(str(self.path), compression=self.compression) as stream:
-            try:
+        try:
+            with pa.input_stream(str(self.path), compression=self.compression) as stream:
                 for batch in pacsv.open_csv(stream, **options):
-                    yield pa.Table.from_batches([batch])
-            except (pa.ArrowInvalid, OSError, UnicodeError) as error:
-                raise AnnotateError(self._explain(error)) from None
+                    yield None, pa.Table.from_batches([batch])
+        except (pa.ArrowException, OSError, EOFError, UnicodeError) as error:
+            raise AnnotateError(self._explain_quoted(error)) from None
 
-    @property
-    def _blank_lines_are_not_rows(self) -> bool:
-        """In a one-column table an empty line is an empty value, a row to keep; with more
-        columns it has no fields at all."""
-        return len(self.names) > 1
+    def _locate(self, block: bytes, first: int, error: Exception) -> str:
+        """One line naming the file and the line that broke a block (pyarrow does not say)."""
+        width = len(self.names)
+        for number, line in enumerate(block.split(b"\n"), first):
+            bad = _bad_line(line, width, "\t", blank_ok=not self._one_column)
+            if bad:
+                return f"{self.path} line {number}: {bad}"
+        return f"{self.path} line {first} or after: {str(error).splitlines()[0]}"
 
-    def _explain(self, error: Exception) -> str:
-        """One line naming the file and, for a ragged row, its line (pyarrow does not say)."""
+    def _explain_quoted(self, error: Exception) -> str:
+        """For a CSV, find the first line pyarrow would have choked on, outside quoted fields."""
         message = f"{self.path}: {str(error).splitlines()[0]}"
-        if not str(error).startswith("CSV parse error: Expected"):
-            return message
-        width, sep = len(self.names), "\t" if self.format == "tsv" else ","
-        with _LineReader(self.path, self.compression) as lines:
-            for number, line in enumerate(lines, 1):
-                if number <= self.header_line or not line.strip() or '"' in line:
+        if isinstance(error, (OSError, EOFError)) and not isinstance(error, pa.ArrowException):
+            return f"{message} (a truncated or damaged file?)"
+        width, sep = len(self.names), DELIMITERS[self.format]
+        try:
+            for number, line in _raw_lines(self.path, self.compression):
+                if number <= self.header_line or b'"' in line:
                     continue
-                count = len(line.rstrip("\r\n").split(sep))
-                if count != width:
-                    return f"{self.path} line {number}: expected {width} fields, found {count}"
+                bad = _bad_line(line, width, sep, blank_ok=not self._one_column)
+                if bad:
+                    return f"{self.path} line {number}: {bad}"
+        except AnnotateError:
+            pass
         return message
+
+
+def _not_utf8(line: bytes) -> str | None:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return (
+            f"not UTF-8 text (byte 0x{line[error.start]:02x} at character {error.start + 1}); "
+            "convert the file, e.g. iconv -f latin1 -t utf-8"
+        )
+    return None
+
+
+def _bad_line(line: bytes, width: int, sep: str, blank_ok: bool) -> str | None:
+    """What is wrong with one raw line of a table `width` fields wide, if anything."""
+    if problem := _not_utf8(line):
+        return problem
+    text = line.decode("utf-8").rstrip("\r")
+    if blank_ok and not text.strip():
+        return None
+    count = len(text.split(sep))
+    return f"expected {width} fields, found {count}" if count != width else None
+
+
+def _whitespace_to_tabs(block: bytes, path: Path, first: int) -> bytes:
+    """Whitespace-separated lines as tab-separated ones; "quoted strings" may hold spaces."""
+    if b'"' not in block:
+        return _EDGE_TABS.sub(b"", _BLANKS.sub(b"\t", block))
+    lines = block.split(b"\n")
+    out = []
+    for number, line in enumerate(lines, first):
+        fields = _FIELD.findall(line)
+        if any(b"\t" in f for f in fields):
+            raise AnnotateError(f"{path} line {number}: a quoted value holds a tab")
+        out.append(b"\t".join(fields))
+    return b"\n".join(out)
+
+
+def _read_blocks(path: Path, compression, size: int) -> Iterator[bytes]:
+    """The (decompressed) bytes of a file; a damaged or truncated file is an error naming it."""
+    try:
+        with pa.input_stream(str(path), compression=compression) as stream:
+            while data := stream.read(size):
+                yield data
+    except (OSError, EOFError, pa.ArrowException) as error:
+        raise AnnotateError(
+            f"{path}: cannot read to the end ({str(error).splitlines()[0]}); "
+            "the file looks truncated or damaged"
+        ) from None
+
+
+def _line_blocks(path: Path, compression, skip: int) -> Iterator[tuple[int, bytes]]:
+    """(line number of the first line, whole lines) after the first `skip` lines."""
+    line, rest = 1, b""
+    for data in _read_blocks(path, compression, BLOCK_BYTES):
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        block, rest = data[:cut], data[cut:]
+        while skip and block:
+            block = block[block.find(b"\n") + 1 :]
+            skip, line = skip - 1, line + 1
+        if block:
+            yield line, block
+            line += block.count(b"\n")
+    if rest and not skip:
+        yield line, rest + b"\n"
+
+
+def _raw_lines(path: Path, compression) -> Iterator[tuple[int, bytes]]:
+    """(1-based number, bytes without the newline) for every line of a possibly compressed file."""
+    number, rest = 0, b""
+    for data in _read_blocks(path, compression, 1 << 16):
+        lines = (rest + data).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            number += 1
+            yield number, line
+    if rest:
+        yield number + 1, rest
 
 
 def prefetched(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
@@ -174,53 +297,75 @@ def open_table(path) -> TableSource:
         if not names:
             raise AnnotateError(f"{path}: the file is empty (no columns)")
         return TableSource(path, names, "parquet", None, 0)
-    skip, header = _header(path, kind)
-    fmt = "tsv" if "\t" in header else "csv" if "," in header else "whitespace"
-    if fmt == "whitespace" and not re.search(r"\s", header.strip()):
-        fmt = "tsv"  # a single column
-    names = _split_header(header, fmt)
+    skip, header, first_row = _header(path, kind)
+    fmt = _sniff_format(header, first_row)
+    names = _split(header, fmt)
+    row_names = first_row is not None and len(_split(first_row, fmt)) == len(names) + 1
+    if fmt in ("tsv", "whitespace") and row_names:
+        names = ["", *names]  # R's write.table: row names have no header
     check_unique(names, str(path))
     return TableSource(path, names, fmt, kind, skip)
 
 
-class _LineReader:
-    """Decoded lines of a possibly compressed file, as a context manager."""
-
-    def __init__(self, path, compression):
-        self.stream = pa.input_stream(str(path), compression=compression)
-
-    def __enter__(self):
-        return io.TextIOWrapper(self.stream, encoding="utf-8", errors="replace")
-
-    def __exit__(self, *exc):
-        self.stream.close()
-
-
-def _header(path: Path, compression) -> tuple[int, str]:
-    """(number of leading '##' lines, the header line); an empty or binary file is an error, and
-    so is a blank line before the header: it may be a blank header or a lost first row."""
-    blank = None
-    try:
-        with _LineReader(path, compression) as lines:
-            for skip, line in enumerate(lines):
-                if "\x00" in line:
-                    raise AnnotateError(f"{path}: not a text table (binary data on line {skip + 1})")
-                if not line.strip():
-                    blank = skip + 1 if blank is None else blank
-                elif not line.startswith("##"):
-                    if blank is not None:
-                        raise AnnotateError(
-                            f"{path}: line {blank} is blank; the header must be the first line "
-                            "after any '##' lines"
-                        )
-                    return skip, line.lstrip("\ufeff").rstrip("\r\n")
-    except (OSError, pa.ArrowException, EOFError, UnicodeError) as error:
-        raise AnnotateError(f"{path}: cannot read ({error})") from None
-    raise AnnotateError(f"{path}: the file is empty (no header line)")
+def _sniff_format(header: str, first_row: str | None) -> str:
+    """The first of tab, comma, semicolon in the header, or whitespace. Tabs mixed with spaces
+    are alignment (whitespace) when they leave blank names or only whitespace fits the rows."""
+    if "\t" in header and re.search(r" \t|\t ", header):
+        blank_names = any(not name.strip() for name in header.split("\t"))
+        row = first_row or ""
+        fits_tabs = len(row.split("\t")) == len(header.split("\t"))
+        fits_blanks = len(row.split()) in (len(header.split()), len(header.split()) + 1)
+        if blank_names or (fits_blanks and not fits_tabs):
+            return "whitespace"
+    for fmt in ("tsv", "csv", "semicolon"):
+        if DELIMITERS[fmt] in header:
+            return fmt
+    return "whitespace" if len(header.split()) > 1 else "tsv"  # "tsv": a single column
 
 
-def _split_header(header: str, fmt: str) -> list[str]:
+def _header(path: Path, compression) -> tuple[int, str, str | None]:
+    """(number of leading '##' lines, the header line, the first non-blank line after it).
+
+    An empty or binary file is an error, and so is a blank line before the header: it may be a
+    blank header or a lost first row."""
+    blank, skip, header = None, 0, None
+    for number, raw in _raw_lines(path, compression):
+        if header is None and b"\x00" in raw:
+            raise AnnotateError(f"{path}: not a text table (binary data on line {number})")
+        if problem := _not_utf8(raw):
+            raise AnnotateError(f"{path} line {number}: {problem}")
+        line = raw.decode("utf-8").rstrip("\r")
+        if header is not None:
+            if line.strip():
+                return skip, header, line
+            continue
+        if not line.strip():
+            blank = number if blank is None else blank
+        elif not line.startswith("##"):
+            if blank is not None:
+                raise AnnotateError(
+                    f"{path}: line {blank} is blank; the header must be the first line "
+                    "after any '##' lines"
+                )
+            skip, header = number - 1, line.lstrip("\ufeff")
+        if number > 100_000 and header is None:
+            break
+    if header is None:
+        raise AnnotateError(f"{path}: the file is empty (no header line)")
+    return skip, header, None
+
+
+def _split(line: str, fmt: str) -> list[str]:
+    """Header names as written; CSV names lose their RFC quotes."""
     if fmt == "whitespace":
-        return header.split()
-    sep = "\t" if fmt == "tsv" else ","
-    return [name.strip('"') for name in header.split(sep)]
+        return [f.decode() for f in _FIELD.findall(line.strip().encode())]
+    names = line.split(DELIMITERS[fmt])
+    if fmt in ("csv", "semicolon"):
+        names = [_unquote(name) for name in names]
+    return names
+
+
+def _unquote(name: str) -> str:
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        return name[1:-1].replace('""', '"')
+    return name

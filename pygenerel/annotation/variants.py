@@ -2,6 +2,7 @@
 
 Parsing works on copies: the original strings pass through to the output untouched.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pygenerel.annotation.errors import AnnotateError
+from pygenerel.errors import shown
 from pygenerel.genome import normalize_chrom
 
 NA_TOKENS = ["", "na", "nan", "n/a", "null", "none", ".", "-", "?"]
@@ -34,8 +36,11 @@ class Variants:
 
     def located(self) -> np.ndarray:
         """Indices of the rows with both a chromosome and a position."""
-        return np.flatnonzero(pc.and_(pc.is_valid(self.chroms), pc.is_valid(self.positions))
-                              .to_numpy(zero_copy_only=False))
+        return np.flatnonzero(
+            pc.and_(pc.is_valid(self.chroms), pc.is_valid(self.positions)).to_numpy(
+                zero_copy_only=False
+            )
+        )
 
     def take(self, rows=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(rsids, chroms, positions) for `rows` (default all) as numpy: None and -1 for unknown."""
@@ -43,19 +48,26 @@ class Variants:
         if rows is not None:
             arrays = [a.take(pa.array(rows, pa.int64())) for a in arrays]
         rsids, chroms, positions = arrays
-        return (rsids.to_numpy(zero_copy_only=False), chroms.to_numpy(zero_copy_only=False),
-                pc.fill_null(positions, -1).to_numpy())
+        return (
+            rsids.to_numpy(zero_copy_only=False),
+            chroms.to_numpy(zero_copy_only=False),
+            pc.fill_null(positions, -1).to_numpy(),
+        )
 
 
 def as_strings(values) -> pa.Array:
-    """Any array-like as a trimmed pyarrow string array (nulls stay null)."""
+    """Any array-like as a trimmed pyarrow string array (nulls stay null), seen through the
+    quotes R's write.table puts around values ('"rs123"' -> 'rs123'); for parsing only."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if not isinstance(values, pa.Array):
         values = pa.array(np.asarray(values, dtype=object), from_pandas=True, type=pa.string())
-    elif not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
-        values = pc.cast(values, pa.string())
-    return pc.utf8_trim_whitespace(values)
+    elif not pa.types.is_string(values.type):
+        values = pc.cast(values, pa.string())  # large_string (pandas 3, Polars), dictionary, ...
+    values = pc.utf8_trim_whitespace(values)
+    if pc.any(pc.starts_with(values, '"')).as_py():
+        values = pc.utf8_trim_whitespace(pc.replace_substring_regex(values, r'^"(.*)"$', r"\1"))
+    return values
 
 
 def _numeric(values) -> bool:
@@ -88,7 +100,9 @@ def parse_positions(values) -> pa.Array:
         ints = pc.cast(text, pa.int64())  # the common, clean case in one pass
     except pa.ArrowInvalid:
         ints = pc.cast(pc.if_else(pc.match_substring_regex(text, _INT), text, None), pa.int64())
-        floats = pc.cast(pc.if_else(pc.match_substring_regex(text, _FLOAT), text, None), pa.float64())
+        floats = pc.cast(
+            pc.if_else(pc.match_substring_regex(text, _FLOAT), text, None), pa.float64()
+        )
         whole = pc.and_(pc.equal(floats, pc.floor(floats)), pc.less(floats, 1e12))
         ints = pc.coalesce(ints, pc.cast(pc.if_else(whole, floats, None), pa.int64()))
     return pc.if_else(pc.greater(ints, 0), ints, None)
@@ -112,13 +126,17 @@ def _parse_snp(values) -> tuple[pa.Array, pa.Array, pa.Array]:
         found = pc.extract_regex(rest, _LOCUS)
         rsids = pc.replace_with_mask(rsids, messy, pc.binary_join_element_wise("rs", found_rs, ""))
         found_chroms = normalize_chroms(pc.struct_field(found, "c"))
-        found_positions = pc.if_else(pc.is_valid(found_chroms), parse_positions(pc.struct_field(found, "p")), None)
+        found_positions = pc.if_else(
+            pc.is_valid(found_chroms), parse_positions(pc.struct_field(found, "p")), None
+        )
         chroms = pc.replace_with_mask(chroms, messy, found_chroms)
         positions = pc.replace_with_mask(positions, messy, found_positions)
     return rsids, chroms, positions
 
 
-def parse_numbers(values, column: str, source: str, locate=lambda row: f"row {row + 1}") -> pa.Array:
+def parse_numbers(
+    values, column: str, source: str, locate=lambda row: f"row {row + 1}"
+) -> pa.Array:
     """Numbers as float64, NA-like tokens as null; any other text is an error naming its line."""
     if _numeric(values):
         return pc.cast(values, pa.float64())
@@ -134,7 +152,7 @@ def parse_numbers(values, column: str, source: str, locate=lambda row: f"row {ro
         row = pc.index(bad, True).as_py()
         raise AnnotateError(
             f"{source} {locate(row)}: column {column!r} has a non-numeric value "
-            f"{text[row].as_py()!r}"
+            f"{shown(text[row].as_py())}"
         )
     return pc.cast(pc.if_else(numeric, text, None), pa.float64())
 

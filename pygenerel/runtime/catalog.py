@@ -2,16 +2,17 @@
 
 Embedding tens of thousands of names takes a while, so unless the bundle ships them they are
 computed on first use and kept in the user cache directory under the model's digest (a new or
-changed bundle never reuses stale vectors).
+changed bundle never reuses stale vectors; a damaged cache is recomputed, see cache.py).
 """
 
 from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pandas as pd
 
-from pygenerel.runtime.cache import model_cache_dir, save_atomic
+from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
 from pygenerel.runtime.int8 import Int8Rows, quantize_rows
 
 
@@ -35,21 +36,20 @@ class ConceptCatalog:
         return self._embeddings
 
     def _load(self) -> Int8Rows:
-        bundle = self._bundle
+        bundle, n, dim = self._bundle, len(self.table), self._text_encoder.dim
         if bundle.has("concept_embeddings.npy"):
-            return Int8Rows.load(
-                bundle.file("concept_embeddings.npy"), bundle.file("concept_scales.npy")
+            return Int8Rows(
+                bundle.array("concept_embeddings.npy", np.int8, (n, dim)),
+                bundle.array("concept_scales.npy", np.float32, (n,)),
             )
-        codes_path, scales_path = self._cache_dir / "codes.npy", self._cache_dir / "scales.npy"
-        if codes_path.exists() and scales_path.exists():
-            rows = Int8Rows.load(codes_path, scales_path)
-            if len(rows) == len(self.table):
-                return rows
+        expected = {"codes": ((n, dim), np.int8), "scales": ((n,), np.float32)}
+        cached = load_verified(self._cache_dir, expected)
+        if cached is not None:
+            return Int8Rows(cached["codes"], cached["scales"])
         print(
-            f"pygenerel: embedding {len(self.table)} concept names once; cached in {self._cache_dir}",
+            f"pygenerel: embedding {n} concept names once; cached in {self._cache_dir}",
             file=sys.stderr,
         )
         codes, scales = quantize_rows(self._text_encoder.encode_uncached(list(self.table["name"])))
-        save_atomic(codes_path, codes)
-        save_atomic(scales_path, scales)
+        save_verified(self._cache_dir, {"codes": codes, "scales": scales})
         return Int8Rows(codes, scales)

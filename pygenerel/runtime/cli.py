@@ -9,11 +9,12 @@ import click
 import numpy as np
 
 from pygenerel.runtime import load_model
+from pygenerel.runtime.snp_index import check_build
 
 MODEL = click.option(
     "--model",
     "model_path",
-    type=click.Path(exists=True, file_okay=False),
+    type=click.Path(),  # open_bundle says, in one line, what is wrong with a bad one
     help="Model bundle directory (default: $PYGENEREL_MODEL, else the shipped one).",
 )
 KIND = click.option(
@@ -25,10 +26,10 @@ KIND = click.option(
 )
 BUILD = click.option(
     "--build",
-    type=click.Choice(["GRCh38", "GRCh37"]),
     default="GRCh38",
     show_default=True,
-    help="Genome build of chr:pos items.",
+    callback=lambda ctx, param, value: check_build(value),
+    help="Genome build of chr:pos items: GRCh37 (hg19) or GRCh38 (hg38).",
 )
 
 
@@ -91,12 +92,12 @@ def similarity(items, targets, model_path, kind, build):
 def neighbors(query, k, types, model_path, kind, build):
     """The concepts (or SNPs) most related to each QUERY, as a tab-separated table."""
     model = load_model(model_path)
-    _warn_unresolved(model, list(query), kind, build)
-    type_list = [t.strip() for t in types.split(",") if t.strip()] if types else None
     try:
-        table = model.neighbors(list(query), k=k, types=type_list, kind=kind, build=build)
+        types = model.search_types(types)
     except ValueError as error:
-        raise click.UsageError(str(error)) from None
+        raise click.BadParameter(str(error), param_hint="--types") from None
+    _warn_unresolved(model, list(query), kind, build)
+    table = model.neighbors(list(query), k=k, types=types, kind=kind, build=build)
     table.to_csv(sys.stdout, sep="\t", index=False, float_format="%.4f")
 
 

@@ -34,11 +34,6 @@ class Int8Rows:
         self.codes = codes
         self.scales = np.asarray(scales, dtype=np.float32)
 
-    @classmethod
-    def load(cls, codes_path, scales_path) -> Int8Rows:
-        codes = np.load(codes_path, mmap_mode="r", allow_pickle=False)
-        return cls(codes, np.load(scales_path, allow_pickle=False))
-
     def __len__(self) -> int:
         return self.codes.shape[0]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pygenerel.errors import InputError
 from pygenerel.genome import normalize_chrom
 
 KINDS = ("auto", "snp", "text")
@@ -38,10 +39,10 @@ def parse_items(items, kind="auto") -> Items:
     items = list(items)
     kinds = [kind] * len(items) if isinstance(kind, str) else list(kind)
     if len(kinds) != len(items):
-        raise ValueError(f"kind has {len(kinds)} entries for {len(items)} items")
+        raise InputError(f"kind has {len(kinds)} entries for {len(items)} items")
     bad = set(kinds) - set(KINDS)
     if bad:
-        raise ValueError(f"kind must be one of {KINDS}, got {sorted(bad)}")
+        raise InputError(f"kind must be one of {KINDS}, got {sorted(bad)}")
     parsed = Items(items, [], [], [], [], [])
     for item, item_kind in zip(items, kinds):
         form, rsid, chrom, pos, text = _parse(item, item_kind)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pygenerel.errors import BundleError
 from pygenerel.genome import GeneIndex, Liftover, PositionBinner
-from pygenerel.runtime.cache import model_cache_dir, save_atomic
+from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
 from pygenerel.runtime.text_encoder import make_session
 
 
@@ -27,6 +28,15 @@ class LocusEncoder:
     ):
         manifest = bundle.manifest
         self.session = make_session(bundle.file("snp_encoder.onnx"), threads)
+        widths = {i.name: i.shape[-1] for i in self.session.get_inputs()}
+        fits = (
+            widths.get("bins") == len(manifest["bin_scales"])
+            and self.session.get_outputs()[0].shape[-1] == text_encoder.dim
+        )
+        if not fits:
+            raise BundleError(
+                f"{bundle.path}: snp_encoder.onnx does not fit the manifest's bin_scales and dim"
+            )
         self.binner = PositionBinner(manifest["bin_scales"])
         genes = pd.read_csv(
             bundle.file("genes.tsv.gz"),
@@ -36,7 +46,7 @@ class LocusEncoder:
         )
         self.genes = GeneIndex.from_table(genes)
         self.gene_symbols = np.unique(genes["symbol"][genes["symbol"] != ""].to_numpy(dtype=str))
-        self._gene_cache = model_cache_dir("genes", bundle, encoder_name) / "embeddings.npy"
+        self._gene_cache = model_cache_dir("genes", bundle, encoder_name)
         self._gene_table = None
         self.liftover = Liftover.load(bundle.file("liftover.tsv.gz"))
         self.text_encoder = text_encoder
@@ -50,13 +60,15 @@ class LocusEncoder:
     def gene_table(self) -> np.ndarray:
         """float32 [len(gene_symbols) + 1, dim]: each symbol's text embedding, then a zero row."""
         if self._gene_table is None:
-            if self._gene_cache.exists():
-                table = np.load(self._gene_cache, allow_pickle=False)
+            shape = (len(self.gene_symbols) + 1, self.text_encoder.dim)
+            cached = load_verified(self._gene_cache, {"embeddings": (shape, np.float32)})
+            if cached is not None:
+                self._gene_table = cached["embeddings"]
             else:
-                table = np.zeros((len(self.gene_symbols) + 1, self.text_encoder.dim), np.float32)
+                table = np.zeros(shape, np.float32)
                 table[:-1] = self.text_encoder.encode_uncached(list(self.gene_symbols))
-                save_atomic(self._gene_cache, table)
-            self._gene_table = table
+                save_verified(self._gene_cache, {"embeddings": table})
+                self._gene_table = table
         return self._gene_table
 
     def __call__(self, chroms, pos38) -> np.ndarray:

@@ -6,14 +6,18 @@ NaN row and how="none" instead of an exception, so one bad item never sinks a ba
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 import pandas as pd
 
+from pygenerel.errors import BundleError, InputError
 from pygenerel.runtime.bundle import open_bundle
 from pygenerel.runtime.catalog import ConceptCatalog
 from pygenerel.runtime.items import parse_items
 from pygenerel.runtime.locus_encoder import LocusEncoder
-from pygenerel.runtime.snp_index import BUILDS, SnpIndex, position_keys
+from pygenerel.runtime.snp_index import BUILDS, SnpIndex, check_build, position_keys
 from pygenerel.runtime.text_encoder import TextEncoder
 
 SNP_TYPE = "snp"
@@ -32,11 +36,10 @@ class Model:
         self.bundle = open_bundle(path)
         self.manifest = self.bundle.manifest
         self.dim = int(self.manifest["dim"])
-        self.encoder_file = {
-            "int8": "text_encoder.int8.onnx",
-            "fp32": "text_encoder.onnx",
-            None: self.manifest["text_encoder"],
-        }[precision]
+        encoders = {"int8": "text_encoder.int8.onnx", "fp32": "text_encoder.onnx"}
+        if precision not in (None, *encoders):
+            raise InputError(f"precision must be int8 or fp32, got {precision!r}")
+        self.encoder_file = encoders.get(precision, self.manifest["text_encoder"])
         self.text_encoder = TextEncoder(
             self.bundle.file(self.encoder_file),
             self.bundle.file("tokenizer.json"),
@@ -44,6 +47,11 @@ class Model:
             batch_size=batch_size,
             threads=threads,
         )
+        if self.text_encoder.dim != self.dim:
+            raise BundleError(
+                f"{self.bundle.path}: {self.encoder_file} embeds in {self.text_encoder.dim} "
+                f"dimensions, the manifest says {self.dim}"
+            )
         self.snps = SnpIndex.from_bundle(self.bundle)
         self._threads = threads
         self._locus = None
@@ -76,7 +84,7 @@ class Model:
     def embed_variants(self, rsids=None, chroms=None, positions=None, build="GRCh38"):
         """-> (float32 [n, dim], how [n]): by rsid, else chr:pos in the vocabulary for `build`,
         else from the locus (GRCh37 lifted to GRCh38 first), else "none" with a NaN row."""
-        emb, how, _ = self._embed_variants(rsids, chroms, positions, build)
+        emb, how, _ = self._embed_variants(rsids, chroms, positions, check_build(build))
         return emb, how
 
     def _embed_variants(self, rsids, chroms, positions, build):
@@ -90,8 +98,6 @@ class Model:
         return emb, how, rows
 
     def _plan_variants(self, rsids, chroms, positions, build):
-        if build not in BUILDS:
-            raise ValueError(f"build must be one of {BUILDS}, got {build!r}")
         n = len(rsids) if rsids is not None else len(positions)
         rows = self.snps.by_rsid(rsids) if rsids is not None else np.full(n, -1)
         how = np.where(rows >= 0, "rsid", "none").astype(object)
@@ -127,6 +133,7 @@ class Model:
     # the public API
 
     def _resolve(self, items, kind, build):
+        build = check_build(build)  # before any work, even for a list of texts only
         parsed = parse_items(items, kind)
         n = len(parsed.raw)
         emb = np.full((n, self.dim), np.nan, dtype=np.float32)
@@ -162,32 +169,40 @@ class Model:
         right = left if b is None else self.embed(b, kind, build)
         if pairwise:
             if len(left) != len(right):
-                raise ValueError(f"pairwise needs equal lengths, got {len(left)} and {len(right)}")
+                raise InputError(f"pairwise needs equal lengths, got {len(left)} and {len(right)}")
             return (left * right).sum(axis=1)
         return left @ right.T
 
     def neighbors(self, query, k=10, types=None, kind="auto", build="GRCh38") -> pd.DataFrame:
         """The k most similar catalog concepts (and SNPs if types include "snp") per query.
 
-        types=None searches every concept type but not SNPs.
+        types: concept types as a list or one comma-separated string, "snp" to search SNPs too;
+        None (or empty) searches every concept type but not SNPs.
         """
+        k, types = _check_k(k), self.search_types(types)
         queries = [query] if isinstance(query, str) else list(query)
         _, emb, _, rsid, _ = self._resolve(queries, kind, build)
-        types = [types] if isinstance(types, str) else types
-        concept_types = set(self.catalog.table["type"])
-        if types is not None:
-            unknown = set(types) - concept_types - {SNP_TYPE}
-            if unknown:
-                raise ValueError(
-                    f"unknown types {sorted(unknown)}; this model has "
-                    f"{sorted(concept_types | {SNP_TYPE})}"
-                )
         frames = []
         valid = np.flatnonzero(~np.isnan(emb[:, 0]))
         if len(valid):
             frames = self._search(emb[valid], [queries[i] for i in valid], rsid[valid], k, types)
         columns = ["query", "rank", "id", "name", "type", "score"]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+    def search_types(self, types) -> list | None:
+        """neighbors()' types as a list (None when empty: every concept type); InputError names
+        any this model lacks."""
+        if isinstance(types, str):
+            types = types.split(",")
+        types = [str(t).strip() for t in ([] if types is None else types) if str(t).strip()]
+        concept_types = set(self.catalog.table["type"])
+        unknown = set(types) - concept_types - {SNP_TYPE}
+        if unknown:
+            raise InputError(
+                f"unknown types {sorted(unknown)}; this model has "
+                f"{sorted(concept_types | {SNP_TYPE})}"
+            )
+        return types or None
 
     def _search(self, emb, queries, query_rsids, k, types):
         """Top k per query over the wanted catalog rows, plus every SNP if types include "snp"."""
@@ -204,6 +219,8 @@ class Model:
             scores = self.snps.embeddings.scores(emb)
             scores[rsids[None, :] == np.asarray(query_rsids, dtype=object)[:, None]] = -np.inf
             parts.append((rsids, rsids, np.full(len(rsids), SNP_TYPE, dtype=object), scores))
+        if not parts:  # a bundle without concepts
+            return []
         ids, names, kinds, scores = (np.concatenate(x, axis=-1) for x in zip(*parts))
         frames = []
         for i, query in enumerate(queries):
@@ -246,9 +263,19 @@ class Model:
             "snps": len(self.snps),
             "concepts": m.get("concepts"),
             "max_length": m["max_length"],
-            "training": m.get("training", {}),
+            "training": m.get("training") or {},
             "corpus_digest": m.get("corpus_digest"),
-            "sources": m.get("sources", []),
-            "evaluation": m.get("evaluation", {}),
+            "sources": m.get("sources") or [],
+            "evaluation": m.get("evaluation") or {},
             "created": m.get("created"),
         }
+
+
+def _check_k(k) -> int:
+    """k as an int >= 1; whole floats pass, as R hands every number over as a double."""
+    whole = isinstance(k, numbers.Integral) or (
+        isinstance(k, numbers.Real) and math.isfinite(k) and float(k).is_integer()
+    )
+    if isinstance(k, bool) or not whole or k < 1:
+        raise InputError(f"k must be a positive whole number, got {k!r}")
+    return int(k)

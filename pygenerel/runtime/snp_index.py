@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pygenerel.errors import BundleError, InputError
 from pygenerel.genome import CHROMOSOMES, normalize_chroms
 from pygenerel.runtime.int8 import Int8Rows
 
@@ -25,15 +26,23 @@ def position_keys(chroms, positions) -> np.ndarray:
     return np.where((code > 0) & (pos > 0), code * 10_000_000_000 + pos, -1)
 
 
+def check_build(build) -> str:
+    """GRCh37 or GRCh38, under any of the names the annotator takes (hg19, hg38, 37, ...)."""
+    # imported here, not above: pygenerel.annotation loads the annotator (pyarrow), which
+    # `import pygenerel.runtime` need not pay for, and it may import the runtime itself
+    from pygenerel.annotation.build import normalize_build
+
+    try:
+        name = normalize_build(build)
+    except InputError:
+        name = None
+    if name not in BUILDS:
+        raise InputError(f"build must be GRCh37 (hg19) or GRCh38 (hg38), got {build!r}")
+    return name
+
+
 class SnpIndex:
     def __init__(self, table: pd.DataFrame, embeddings: Int8Rows):
-        if (
-            len(table) != len(embeddings)
-            or not (table["index"].to_numpy() == np.arange(len(table))).all()
-        ):
-            raise ValueError(
-                "snps.tsv.gz rows must be numbered 0..n-1 and match snp_embeddings.npy"
-            )
         self.table = table
         self.embeddings = embeddings
         self._rsids = pd.Index(table["rsid"].str.lower())
@@ -58,7 +67,13 @@ class SnpIndex:
                 "a2": str,
             },
         )
-        embeddings = Int8Rows.load(bundle.file("snp_embeddings.npy"), bundle.file("snp_scales.npy"))
+        if not (table["index"].to_numpy() == np.arange(len(table))).all():
+            raise BundleError(f"{bundle.path}: snps.tsv.gz rows must be numbered 0..n-1")
+        n, dim = len(table), bundle.manifest["dim"]
+        embeddings = Int8Rows(
+            bundle.array("snp_embeddings.npy", np.int8, (n, dim)),
+            bundle.array("snp_scales.npy", np.float32, (n,)),
+        )
         return cls(table, embeddings)
 
     def __len__(self) -> int:
@@ -77,8 +92,7 @@ class SnpIndex:
 
     def by_position(self, chroms, positions, build: str = "GRCh38") -> np.ndarray:
         """Row of the vocabulary SNP at each (chromosome, position) in `build`, -1 if none."""
-        if build not in BUILDS:
-            raise ValueError(f"build must be one of {BUILDS}, got {build!r}")
+        build = check_build(build)
         keys = position_keys(chroms, positions)
         rows = _first_match(self._positions[build], keys)
         return np.where(keys >= 0, rows, -1)

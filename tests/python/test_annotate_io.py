@@ -6,6 +6,7 @@ import sys
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -53,10 +54,15 @@ def sle(sumstats_dir) -> pa.Table:
     return read_all(sumstats_dir / SLE)
 
 
+def _whitespace_ready(table: pa.Table) -> pa.Table:
+    """Empty values as NA, as PLINK writes them: an empty field cannot exist between spaces."""
+    return pa.table({n: pc.if_else(pc.equal(c, ""), "NA", c) for n, c in zip(table.column_names, table.columns)})
+
+
 def _write_text(table, path, delimiter, compress=None):
     frame = table.to_pandas()
     text = frame.to_csv(sep=delimiter, index=False) if delimiter != " " else \
-        frame.to_string(index=False) + "\n"  # padded columns, as PLINK writes
+        _whitespace_ready(table).to_pandas().to_string(index=False) + "\n"  # padded, as PLINK writes
     data = text.encode()
     if compress == "gzip":
         data = gzip.compress(data)
@@ -75,7 +81,8 @@ def test_text_formats_and_compressions_read_the_same(tmp_path, sle, name, delimi
     path = _write_text(sle, tmp_path / name, delimiter, compress)
     source = open_table(path)
     assert source.compression == (None if compress is None else "gzip")
-    assert read_all(path, rows=500).to_pydict() == sle.to_pydict()
+    expected = _whitespace_ready(sle) if delimiter == " " else sle
+    assert read_all(path, rows=500).to_pydict() == expected.to_pydict()
 
 
 def test_parquet_keeps_its_types(tmp_path, sle):
@@ -150,7 +157,9 @@ def test_cli_unreadable_and_bad_build(tmp_path, sumstats_dir):
 
 @pytest.mark.parametrize("name", ["out.tsv", "out.tsv.gz", "out.csv", "out.parquet"])
 def test_writer_is_all_or_nothing_and_keeps_values(tmp_path, sle, name):
-    odd = sle.append_column("note", pa.array(['say "hi"', "a\tb"] + ["x"] * (sle.num_rows - 2)))
+    breaks = [] if name.startswith("out.tsv") else ["a\tb", "two\nlines", "a,b"]
+    notes = ['say "hi"', *breaks]
+    odd = sle.append_column("note", pa.array(notes + ["x"] * (sle.num_rows - len(notes))))
     writer = TableWriter(tmp_path / name)
     for batch in odd.to_batches(max_chunksize=700):
         writer.write(pa.Table.from_batches([batch]))
@@ -160,12 +169,22 @@ def test_writer_is_all_or_nothing_and_keeps_values(tmp_path, sle, name):
         back = pq.read_table(tmp_path / name)
     else:
         delimiter = "," if ".csv" in name else "\t"
-        back = pacsv.read_csv(tmp_path / name, parse_options=pacsv.ParseOptions(delimiter=delimiter),
+        quote = '"' if delimiter == "," else False  # a TSV is written verbatim, never quoted
+        back = pacsv.read_csv(tmp_path / name, parse_options=pacsv.ParseOptions(
+                                  delimiter=delimiter, quote_char=quote, newlines_in_values=True),
                               convert_options=pacsv.ConvertOptions(
                                   column_types={n: pa.string() for n in odd.column_names},
                                   strings_can_be_null=False))
     assert back.to_pydict() == odd.to_pydict()
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_a_tsv_cannot_hold_a_tab_so_the_writer_refuses_it(tmp_path, sle):
+    writer = TableWriter(tmp_path / "out.tsv")
+    writer.write(sle.append_column("note", pa.array(["a\tb"] * sle.num_rows)))
+    with pytest.raises(AnnotateError, match="column 'note' holds a tab or line break"):
+        writer.commit()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_writer_abort_leaves_nothing(tmp_path, sle):
@@ -188,7 +207,8 @@ def test_plain_tsv_output_is_byte_identical_to_the_input(tmp_path, sumstats_dir)
 
 @pytest.mark.parametrize("name, out", [
     ("gwas.tsv", "gwas.generel.tsv.gz"), ("gwas.tsv.gz", "gwas.generel.tsv.gz"),
-    ("a.b.txt.bgz", "a.b.generel.tsv.gz"), ("x.parquet", "x.generel.tsv.gz"), ("plain", "plain.generel.tsv.gz"),
+    ("a.b.txt.bgz", "a.b.generel.tsv.gz"), ("x.parquet", "x.generel.parquet"), ("plain", "plain.generel.tsv.gz"),
+    ("x.csv.gz", "x.generel.csv.gz"), ("X.CSV", "X.generel.csv.gz"),
 ])
 def test_default_output_name(tmp_path, name, out):
     assert default_output(tmp_path / name) == tmp_path / out

@@ -19,10 +19,13 @@
 #'   single value, for example `build = "GRCh37"` or `pos_col = "BP_GRCh38"`.
 #' @return A data.frame with every input row, in input order: the input columns (unchanged for a
 #'   data.frame; for a file, typed as [utils::read.delim()] would) followed by the annotation columns:
-#'   `generel_match` (`"rsid"`, `"chrpos"`, `"locus"` or `"none"`: how the variant was placed), one
-#'   `generel_<trait>` similarity column per trait (the trait lower-cased, other characters replaced by
-#'   `_`), and for `top_k` the columns `generel_top<r>_id`, `_name`, `_type` and `_score`. A bad
-#'   argument or a missing file gives an error of class `generel_error`.
+#'   `generel_match` (`"rsid"`, `"chrpos"`, `"locus"`, `"rsid_locus"` or `"none"`: how the variant
+#'   was placed); per trait a `generel_<trait>` similarity column (the trait lower-cased, other
+#'   characters replaced by `_`) and `generel_<trait>_pct`, its percentile against 10,000 loci spread
+#'   over the genome (0.99: more related to the trait than 99% of the genome); and for `top_k` the
+#'   nearest genes `generel_genes` and the columns `generel_top<r>_id`, `_name`, `_type` and
+#'   `_score` (no genes among them unless `types` asks). A bad argument or a missing file gives an
+#'   error of class `generel_error`.
 #' @examples
 #' if (generel_available()) {
 #'   gwas <- read.delim(system.file("extdata", "example_gwas.tsv", package = "generel"))

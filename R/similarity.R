@@ -8,24 +8,34 @@
 #' @param y Character vector of items, without `NA`, or `NULL` to compare `x` with itself.
 #' @param pairwise `TRUE` to compare `x[i]` with `y[i]` only (`x` and `y` of equal length), else
 #'   `FALSE`.
+#' @param percentile `TRUE` to also return each score's percentile: the share of a fixed reference
+#'   scoring lower against the same `y` item. The reference is 10,000 loci spread evenly over the
+#'   genome where the `x` item is a SNP, and 5,000 catalog concepts where it is a text, so 0.99 means
+#'   "more related to this `y` than 99% of the genome's loci (or of the catalog) are".
 #' @return A numeric matrix with `x` as rownames and `y` as colnames, or with `pairwise = TRUE` a
-#'   numeric vector. Items the model cannot place (an rsid it does not know, say) give `NA`.
+#'   numeric vector. Items the model cannot place (an rsid it does not know, say) give `NA`. With
+#'   `percentile = TRUE`, a list of two such values: `similarity` and `percentile`.
 #' @examples
 #' if (generel_available()) {
 #'   generel_similarity(c("rs7903146", "type 2 diabetes"), "insulin resistance")
 #' }
 #' @export
-generel_similarity <- function(x, y = NULL, pairwise = FALSE) {
+generel_similarity <- function(x, y = NULL, pairwise = FALSE, percentile = FALSE) {
   x <- check_strings(x, "x", blank = TRUE)
   y <- check_strings(y, "y", blank = TRUE, null = TRUE)
   pairwise <- check_flag(pairwise, "pairwise")
+  percentile <- check_flag(percentile, "percentile")
   if (pairwise && (is.null(y) || length(x) != length(y))) {
     stop(generel_condition(sprintf(
       "`pairwise = TRUE` needs `x` and `y` of the same length, not %d and %s",
       length(x), if (is.null(y)) "NULL" else length(y)), call = sys.call()))
   }
-  values <- decode_matrix(call_bridge("similarity", as.list(x), if (!is.null(y)) as.list(y), pairwise))
-  if (pairwise) return(values)
-  dimnames(values) <- list(x, if (is.null(y)) x else y)
-  values
+  result <- call_bridge("similarity", as.list(x), if (!is.null(y)) as.list(y), pairwise, percentile)
+  label <- function(values) {
+    if (!pairwise) dimnames(values) <- list(x, if (is.null(y)) x else y)
+    values
+  }
+  if (!percentile) return(label(decode_matrix(result)))
+  list(similarity = label(decode_matrix(result$similarity)),
+       percentile = label(decode_matrix(result$percentile)))
 }

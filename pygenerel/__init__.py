@@ -3,6 +3,7 @@
 The public API is small and flat; everything here is torch-free and imported lazily.
 Importing the package registers the pandas accessor `df.generel`.
 """
+
 import importlib
 
 __version__ = "0.1.0"
@@ -14,6 +15,7 @@ _LAZY = {
     "similarity": "pygenerel.runtime",
     "neighbors": "pygenerel.runtime",
     "match": "pygenerel.runtime",
+    "search": "pygenerel.runtime",
     "annotate": "pygenerel.annotation",
     "build_corpus": "pygenerel.corpus",
 }
@@ -26,6 +28,7 @@ __all__ = [
     "load_model",
     "match",
     "neighbors",
+    "search",
     "similarity",
 ]
 

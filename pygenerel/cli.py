@@ -1,9 +1,9 @@
 """The `pygenerel` command: a click group whose subcommands load on demand.
 
-Lazy loading keeps `annotate`, `similarity`, `neighbors` and `info` free of torch: only the module
-behind the chosen subcommand is imported. Errors a user can fix (pygenerel.errors, and a file that
-cannot be read or written) print one `Error:` line and exit 2; anything else is a bug and keeps its
-traceback.
+Lazy loading keeps `annotate`, `similarity`, `neighbors`, `search` and `info` free of torch: only
+the module behind the chosen subcommand is imported. Errors a user can fix (pygenerel.errors, and a
+file that cannot be read or written) print one `Error:` line and exit 2; anything else is a bug and
+keeps its traceback.
 """
 
 import errno
@@ -21,6 +21,7 @@ COMMANDS = {
     "annotate": ("pygenerel.annotation.cli:annotate", "Annotate a GWAS table with relatedness."),
     "similarity": ("pygenerel.runtime.cli:similarity", "Cosine similarity between items."),
     "neighbors": ("pygenerel.runtime.cli:neighbors", "Most related concepts or SNPs."),
+    "search": ("pygenerel.runtime.cli:search", "Find catalog concepts by id or name."),
     "info": ("pygenerel.runtime.cli:info", "Summary of a model bundle."),
 }
 

@@ -80,15 +80,25 @@ def embed(items) -> dict:
 
 
 @_for_r
-def similarity(a, b=None, pairwise=False) -> dict:
+def similarity(a, b=None, pairwise=False, percentile=False) -> dict:
     b = None if b is None else _strings(b)
-    return _matrix(_current().similarity(_strings(a), b, pairwise=bool(pairwise)))
+    model = _current()
+    if not percentile:
+        return _matrix(model.similarity(_strings(a), b, pairwise=bool(pairwise)))
+    scores, ranks = model.similarity(_strings(a), b, pairwise=bool(pairwise), percentile=True)
+    return {"similarity": _matrix(scores), "percentile": _matrix(ranks)}
 
 
 @_for_r
 def neighbors(query, k=10, types=None) -> dict:
     types = None if types is None else _strings(types)
     return encode_table(_current().neighbors(_strings(query), k=k, types=types))
+
+
+@_for_r
+def search(text, types=None, n=20) -> dict:
+    types = None if types is None else _strings(types)
+    return encode_table(_current().catalog.search(text, types, n))
 
 
 @_for_r

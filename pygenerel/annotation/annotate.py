@@ -21,9 +21,8 @@ import pyarrow as pa
 
 from pygenerel.annotation.build import (
     BuildChoice,
+    check_given_build,
     infer_build,
-    normalize_build,
-    past_chromosome_end,
     vocabulary_hits,
 )
 from pygenerel.annotation.columns import ColumnMap, check_unique, detect_columns
@@ -32,11 +31,14 @@ from pygenerel.annotation.output import signals_as_exit
 from pygenerel.annotation.reader import Chunk, open_table, prefetched
 from pygenerel.annotation.variants import Variants, parse_numbers, parse_variants
 from pygenerel.annotation.writer import TableWriter, default_output
+from pygenerel.builds import DEFAULT_BUILD, normalize_build, past_chromosome_end
 from pygenerel.errors import shown
 
 MATCH_COLUMN = "generel_match"
-HOWS = ("rsid", "chrpos", "locus", "none")
+GENES_COLUMN = "generel_genes"
+HOWS = ("rsid", "chrpos", "locus", "rsid_locus", "none")
 CHUNK_ROWS = 100_000
+NO_BUILD = "not needed (no row was placed by its position)"
 MAX_TRAIT_CHARS = 1000  # a concept name, not a document: the encoder reads 128 tokens at most
 MAX_TOP_K = 100  # 400 columns; more is a mistake, and its score matrices would not fit in memory
 TOPK_BATCH = 256  # SNPs scored against the whole catalog at once: bounds the score matrix
@@ -69,7 +71,7 @@ class Summary:
             "not_scored": self.not_scored,
             "past_chromosome_end": self.past_end,
             "build": self.build.build if self.build else None,
-            "build_reason": self.build.reason if self.build else "no positions in the table",
+            "build_reason": self.build.reason if self.build else NO_BUILD,
         }
 
     def lines(self) -> list[str]:
@@ -80,6 +82,7 @@ class Summary:
             "rsid": "by rsid",
             "chrpos": "by chr:pos",
             "locus": "by locus",
+            "rsid_locus": "by rsid position",
             "none": "unmatched",
         }
         out = [
@@ -95,7 +98,7 @@ class Summary:
         out.append(
             f"build: {self.build.build} ({self.build.reason})"
             if self.build
-            else "build: not needed (no positions in the table)"
+            else f"build: {NO_BUILD}"
         )
         return out
 
@@ -115,45 +118,52 @@ class Scorer:
         types=None,
         p_threshold=None,
         build="auto",
+        force_build=False,
     ):
         self.model, self.columns, self.source = model, columns, source
         self.traits, self.top_k, self.p_threshold = traits, top_k, p_threshold
-        self.build = normalize_build(build)
-        self.choice = None if self.build == "auto" else BuildChoice(self.build, "given")
+        self.given = None if normalize_build(build) == "auto" else normalize_build(build)
+        self.force_build = bool(force_build)
+        if self.force_build and self.given is None:
+            raise AnnotateError("--force-build needs --build GRCh37 or --build GRCh38")
+        self.choice: BuildChoice | None = None  # decided from the first rows that need positions
         self.hits = vocabulary_hits(model)
-        self.summary = Summary(source, p_threshold=self.p_threshold, build=self.choice)
+        self.summary = Summary(source, p_threshold=self.p_threshold)
         if self.p_threshold is not None and not (columns.get("p") or columns.get("log10p")):
             raise AnnotateError(
                 f"{source}: --p-threshold needs a P column; none found among "
                 f"{shown(list(names), 300)} (name it with --p-col)"
             )
         self.trait_columns = [trait_column(t) for t in self.traits]
-        self.added = [MATCH_COLUMN, *self.trait_columns, *self._top_columns()]
+        trait_and_pct = [c for name in self.trait_columns for c in (name, f"{name}_pct")]
+        self.added = [MATCH_COLUMN, *trait_and_pct, *self._top_columns()]
         clash = [c for c in self.added if c in set(names)] or _repeated(self.added)
         if clash:
             raise AnnotateError(
                 f"{source}: output column {shown(clash[0])} would appear twice (already "
                 "in the table, or two traits with the same name)"
             )
-        self.trait_vectors = model.embed_texts(self.traits) if self.traits else None
+        # kind="text": a trait is never read as a SNP, and an ontology id scores as its concept
+        self.trait_vectors = model.embed(self.traits, kind="text") if self.traits else None
+        self.percentiles = (
+            model.reference("snp").against(self.trait_vectors) if self.traits else None
+        )
         self.catalog_rows = self._catalog_rows(types) if self.top_k else None
+        self._ranked: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # embedding -> top k
 
     def _top_columns(self) -> list[str]:
+        if not self.top_k:
+            return []
         fields = ("id", "name", "type", "score")
-        return [f"generel_top{r}_{f}" for r in range(1, (self.top_k or 0) + 1) for f in fields]
+        tops = [f"generel_top{r}_{f}" for r in range(1, self.top_k + 1) for f in fields]
+        return [GENES_COLUMN, *tops]
 
     def _catalog_rows(self, types) -> np.ndarray:
-        table = self.model.catalog.table
-        if types is None:
-            return np.arange(len(table))
-        wanted = [t.strip() for t in (types.split(",") if isinstance(types, str) else types)]
-        unknown = sorted(set(wanted) - set(table["type"]))
-        if unknown:
-            raise AnnotateError(
-                f"unknown concept types {shown(unknown, 200)}; this model has "
-                f"{sorted(set(table['type']))}"
-            )
-        return np.flatnonzero(table["type"].isin(wanted).to_numpy())
+        """Concepts to rank for every row (SNP queries: no genes unless --types asks)."""
+        types = self.model.search_types(types)
+        if types and "snp" in types:
+            raise AnnotateError("--types snp is for `pygenerel neighbors`; annotate lists concepts")
+        return self.model.catalog.candidates(types, snp_query=True)
 
     def __call__(self, chunk: Chunk) -> pa.Table:
         """The new columns for this chunk, one row per input row."""
@@ -176,10 +186,17 @@ class Scorer:
         columns = {MATCH_COLUMN: pa.array(how, pa.string())}
         if self.traits:
             scores = emb @ self.trait_vectors.T
+            percentiles = self.percentiles(scores)
             for j, name in enumerate(self.trait_columns):
                 columns[name] = _spread(scores[:, j], scored, n)
+                columns[f"{name}_pct"] = _spread(percentiles[:, j], scored, n)
         if self.top_k:
-            columns.update(self._top(emb, scored, n))
+            loci = (
+                self.model.variant_loci(rsids, chroms, positions, build)
+                if len(scored)
+                else (np.zeros(0, object), np.zeros(0, np.int64))
+            )
+            columns.update(self._top(emb, scored, n, *loci))
         self.summary.rows += n
         self.summary.not_scored += n - len(scored)
         self.summary.matched.update({h: int((how[scored] == h).sum()) for h in HOWS})
@@ -204,16 +221,28 @@ class Scorer:
         return np.nan_to_num(p, nan=np.inf) <= self.p_threshold
 
     def _build(self, variants: Variants, chunk: Chunk) -> str:
-        """The build for positions: given, inferred from the first chunk with positions, and
-        re-checked on a sample of every later chunk so a table that switches builds fails."""
+        """The build for positions: given (and checked against them) or inferred, decided by the
+        first chunk whose rows need their positions, and re-checked on a sample of every later
+        chunk so a table that switches builds fails. Positions too few to tell the build are an
+        error asking for --build, never a silent default."""
         located = variants.located()
-        if not len(located):
-            return self.choice.build if self.choice else "GRCh38"
-        if self.choice is None:
-            _, chroms, positions = variants.take(located[:INFER_ROWS])
-            self.choice = infer_build(self.hits, chroms, positions, self.source)
+        if self.choice is None and len(located):
+            rsids, chroms, positions = variants.take(located[:INFER_ROWS])
+            if self.given and self.force_build:
+                self.choice = BuildChoice(self.given, "given (--force-build)")
+            elif self.given:
+                self.choice = check_given_build(
+                    self.given, self.hits, chroms, positions, self.source
+                )
+            elif self._need_positions(rsids):
+                self.choice = infer_build(self.hits, chroms, positions, self.source)
+                if not self.choice.evidence:
+                    raise AnnotateError(
+                        f"{self.source}: cannot tell the genome build of the positions "
+                        f"({self.choice.reason}); pass --build GRCh37 or --build GRCh38"
+                    )
             self.summary.build = self.choice
-        elif self.choice.evidence:
+        elif self.choice is not None and self.choice.evidence and len(located):
             _, chroms, positions = variants.take(located[:CHECK_ROWS])
             here = infer_build(self.hits, chroms, positions, self.source)
             if here.evidence and here.build != self.choice.build:
@@ -221,28 +250,34 @@ class Scorer:
                     f"{self.source}: mixed builds: rows from {chunk.locate(0)} look like "
                     f"{here.build}, earlier rows like {self.choice.build}; pass --build or split it"
                 )
-        return self.choice.build
+        return self.choice.build if self.choice else self.given or DEFAULT_BUILD
 
-    def _top(self, emb: np.ndarray, scored: np.ndarray, n: int) -> dict:
-        """The top_k catalog concepts per scored row (batched: the score matrix stays small)."""
-        table, rows = self.model.catalog.table, self.catalog_rows
-        k = min(self.top_k, len(rows))
-        best = np.full((len(scored), k), -1, dtype=np.int64)
+    def _need_positions(self, rsids) -> bool:
+        """Whether some located rows lack a vocabulary rsid, so their position places them."""
+        return bool((self.model.snps.by_rsid(rsids) < 0).any())
+
+    def _top(self, emb: np.ndarray, scored: np.ndarray, n: int, chroms, pos38) -> dict:
+        """The nearest genes and the top_k catalog concepts (no genes by default) per scored row.
+        Each distinct embedding (a locus shared by many rows, a SNP repeated) is ranked once per
+        table, in batches so the score matrix stays small."""
+        catalog, k = self.model.catalog, self.top_k
+        valid = np.flatnonzero(~np.isnan(emb[:, 0])) if len(emb) else np.zeros(0, np.int64)
+        keys = [emb[i].tobytes() for i in valid]
+        new = list(dict.fromkeys(key for key in keys if key not in self._ranked))
+        for lo in range(0, len(new), TOPK_BATCH):
+            part = new[lo : lo + TOPK_BATCH]
+            vectors = np.frombuffer(b"".join(part), dtype=np.float32).reshape(len(part), -1)
+            rows, scores = catalog.top(vectors, k, self.catalog_rows)
+            self._ranked.update(zip(part, zip(rows, scores)))
+        best = np.full((len(scored), k), -1, dtype=np.int64)  # a catalog with fewer: -1
         best_scores = np.full((len(scored), k), np.nan, dtype=np.float32)
-        valid = np.flatnonzero(~np.isnan(emb[:, 0])) if len(emb) else np.zeros(0, dtype=np.int64)
-        for lo in range(0, len(valid), TOPK_BATCH):
-            part = valid[lo : lo + TOPK_BATCH]
-            s = self.model.catalog.embeddings.scores(emb[part], rows)
-            top = (
-                np.argpartition(-s, k - 1, axis=1)[:, :k]
-                if k < s.shape[1]
-                else np.tile(np.arange(s.shape[1]), (len(part), 1))
-            )
-            top = np.take_along_axis(
-                top, np.argsort(-np.take_along_axis(s, top, 1), 1, kind="stable"), 1
-            )
-            best[part], best_scores[part] = rows[top], np.take_along_axis(s, top, 1)
-        columns, fields = {}, {f: table[f].to_numpy() for f in ("id", "name", "type")}
+        for i, key in zip(valid, keys):
+            rows, scores = self._ranked[key]
+            best[i, : len(rows)], best_scores[i, : len(rows)] = rows, scores
+        genes = np.full(len(scored), None, dtype=object)
+        genes[valid] = self.model.nearby_genes.describe(chroms[valid], pos38[valid])
+        columns = {GENES_COLUMN: _spread(genes, scored, n, STRING)}
+        fields = {f: catalog.table[f].to_numpy() for f in ("id", "name", "type")}
         for r in range(k):
             hit = best[:, r] >= 0
             for field_name, catalog_values in fields.items():
@@ -250,14 +285,6 @@ class Scorer:
                 values[hit] = catalog_values[best[hit, r]]
                 columns[f"generel_top{r + 1}_{field_name}"] = _spread(values, scored, n, STRING)
             columns[f"generel_top{r + 1}_score"] = _spread(best_scores[:, r], scored, n)
-        for r in range(k, self.top_k):  # a catalog smaller than k: the columns still exist
-            for field_name, kind in (
-                ("id", STRING),
-                ("name", STRING),
-                ("type", STRING),
-                ("score", FLOAT),
-            ):
-                columns[f"generel_top{r + 1}_{field_name}"] = pa.nulls(n, kind)
         return columns
 
 
@@ -327,6 +354,7 @@ def annotate(
     pos_col=None,
     p_col=None,
     build="auto",
+    force_build=False,
     out=None,
     model=None,
     chunk_rows=CHUNK_ROWS,
@@ -345,6 +373,7 @@ def annotate(
         "types": types,
         "p_threshold": checked_p_threshold(p_threshold),
         "build": normalize_build(build),
+        "force_build": force_build,
     }
     log = _logger(verbose)
     if isinstance(path_or_df, pd.DataFrame):
@@ -362,12 +391,14 @@ def annotate(
         frame.attrs["generel"] = summary.as_dict()
         return frame
     with signals_as_exit():
-        writer = TableWriter(out, inputs=[source.path])
+        writer = None
         try:
+            writer = TableWriter(out, inputs=[source.path])
             _annotate_chunks(source, model, overrides, options, chunk_rows, log, writer.write)
             name = writer.commit()
         except BaseException:
-            writer.abort()
+            if writer is not None:
+                writer.abort()
             raise
     log(f"wrote {name}")
     return Path(name) if name != "-" else name

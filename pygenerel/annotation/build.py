@@ -13,49 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from pygenerel.annotation.errors import AnnotateError
-from pygenerel.errors import shown
-from pygenerel.genome import GRCH38_LENGTHS
+from pygenerel.builds import BUILDS, DEFAULT_BUILD
 
-BUILDS = ("GRCh37", "GRCh38")
-DEFAULT = "GRCh38"
-_NAMES = {
-    "grch37": "GRCh37",
-    "hg19": "GRCh37",
-    "37": "GRCh37",
-    "b37": "GRCh37",
-    "grch38": "GRCh38",
-    "hg38": "GRCh38",
-    "38": "GRCh38",
-    "b38": "GRCh38",
-}
-GRCH37_LENGTHS = {
-    "1": 249_250_621,
-    "2": 243_199_373,
-    "3": 198_022_430,
-    "4": 191_154_276,
-    "5": 180_915_260,
-    "6": 171_115_067,
-    "7": 159_138_663,
-    "8": 146_364_022,
-    "9": 141_213_431,
-    "10": 135_534_747,
-    "11": 135_006_516,
-    "12": 133_851_895,
-    "13": 115_169_878,
-    "14": 107_349_540,
-    "15": 102_531_392,
-    "16": 90_354_753,
-    "17": 81_195_210,
-    "18": 78_077_248,
-    "19": 59_128_983,
-    "20": 63_025_520,
-    "21": 48_129_895,
-    "22": 51_304_566,
-    "X": 155_270_560,
-    "Y": 59_373_566,
-    "MT": 16_569,
-}
-CHROM_LENGTHS = {"GRCh37": GRCH37_LENGTHS, "GRCh38": GRCH38_LENGTHS}
 MIN_HITS = 3  # chance hits in the wrong build are rare (about 1 per 1,000 right-build hits)
 MIXED_RATIO = 0.2  # the weaker build holding this share of the stronger one's hits: mixed
 
@@ -67,55 +26,55 @@ class BuildChoice:
     evidence: bool = False  # True when the vocabulary hits, not a default, chose the build
 
 
-def normalize_build(name: str) -> str:
-    """'auto', 'GRCh37'/'hg19'/'37' or 'GRCh38'/'hg38'/'38' -> 'auto', 'GRCh37' or 'GRCh38'."""
-    key = str(name).strip().lower()
-    if key == "auto":
-        return "auto"
-    if key not in _NAMES:
-        raise AnnotateError(
-            f"unknown build {shown(name)}: use auto, GRCh37 (hg19) or GRCh38 (hg38)"
-        )
-    return _NAMES[key]
-
-
-def past_chromosome_end(chroms, positions, build: str) -> np.ndarray:
-    """True where a position lies beyond its chromosome's end in `build` (a wrong build or a
-    corrupt value; such a position must not be scored)."""
-    lengths = CHROM_LENGTHS[build]
-    ends = np.array([lengths.get(c, np.iinfo(np.int64).max) for c in chroms], dtype=np.int64)
-    return np.asarray(positions, dtype=np.int64) > ends
-
-
 def vocabulary_hits(model):
     """hits(chroms, positions, build) -> bool per row: is a vocabulary SNP at that position?"""
     return lambda chroms, positions, build: model.snps.by_position(chroms, positions, build) >= 0
 
 
-def infer_build(hits, chroms, positions, source: str = "input") -> BuildChoice:
-    """The build whose vocabulary positions the table hits; an error if it clearly hits both.
-
-    `hits` is vocabulary_hits(model) (or any function of that shape); chroms and positions are
-    the located rows only.
-    """
-    n = len(positions)
-    if n == 0:
-        return BuildChoice(DEFAULT, "no positions to infer from; positions would be read as GRCh38")
+def _evidence(hits, chroms, positions) -> tuple[dict, str]:
+    """Per build, how many positions hit only that build's vocabulary positions, and a summary."""
     found = {build: np.asarray(hits(chroms, positions, build), dtype=bool) for build in BUILDS}
     only = {
         "GRCh37": int((found["GRCh37"] & ~found["GRCh38"]).sum()),
         "GRCh38": int((found["GRCh38"] & ~found["GRCh37"]).sum()),
     }
-    best, other = sorted(BUILDS, key=lambda b: -only[b])
     described = (
-        f"of {n:,} positions, {only['GRCh37']:,} hit only GRCh37 and {only['GRCh38']:,} "
-        "only GRCh38 vocabulary positions"
+        f"of {len(positions):,} positions, {only['GRCh37']:,} hit only GRCh37 and "
+        f"{only['GRCh38']:,} only GRCh38 vocabulary positions"
     )
+    return only, described
+
+
+def infer_build(hits, chroms, positions, source: str = "input") -> BuildChoice:
+    """The build whose vocabulary positions the table hits; an error if it clearly hits both.
+    With too little evidence the choice says so (evidence=False): the caller decides whether the
+    positions matter enough to ask the user.
+
+    `hits` is vocabulary_hits(model) (or any function of that shape); chroms and positions are
+    the located rows only.
+    """
+    if len(positions) == 0:
+        return BuildChoice(DEFAULT_BUILD, "no positions to infer from")
+    only, described = _evidence(hits, chroms, positions)
+    best, other = sorted(BUILDS, key=lambda b: -only[b])
     if only[best] < MIN_HITS:
-        return BuildChoice(DEFAULT, f"too little evidence ({described}); assuming {DEFAULT}")
+        return BuildChoice(DEFAULT_BUILD, f"too little evidence ({described})")
     if only[other] >= MIN_HITS and only[other] > MIXED_RATIO * only[best]:
         raise AnnotateError(
             f"{source}: positions look like a mix of builds ({described}); split the table or "
             "pass --build"
         )
     return BuildChoice(best, f"inferred: {described}", True)
+
+
+def check_given_build(build: str, hits, chroms, positions, source: str = "input") -> BuildChoice:
+    """A build the user gave, unless the positions clearly say otherwise (then an error naming
+    the counts; --force-build keeps it anyway)."""
+    only, described = _evidence(hits, chroms, positions)
+    other = next(b for b in BUILDS if b != build)
+    if only[other] >= MIN_HITS and only[build] <= MIXED_RATIO * only[other]:
+        raise AnnotateError(
+            f"{source}: --build {build} is contradicted by the positions ({described}); pass "
+            f"--build {other}, or add --force-build to keep {build}"
+        )
+    return BuildChoice(build, f"given; {described}", only[build] >= MIN_HITS)

@@ -39,6 +39,11 @@ from pygenerel.annotation.annotate import MAX_TOP_K
     help="Genome build of the positions: auto, GRCh37 (hg19) or GRCh38 (hg38).",
 )
 @click.option(
+    "--force-build",
+    is_flag=True,
+    help="Keep --build even where the positions clearly say it is the other build.",
+)
+@click.option(
     "--model",
     "model_path",
     type=click.Path(file_okay=False),
@@ -59,14 +64,16 @@ def annotate(
     pos_col,
     p_col,
     build,
+    force_build,
     model_path,
     quiet,
 ):
     """Annotate a GWAS summary-statistics TABLE with GENEREL relatedness scores.
 
     Every input row is written back, in order, with its columns untouched, followed by
-    generel_match (rsid, chrpos, locus or none), one generel_<trait> column per --trait and,
-    with --top-k, generel_top<r>_{id,name,type,score}.
+    generel_match (rsid, chrpos, locus, rsid_locus or none), generel_<trait> and its percentile
+    generel_<trait>_pct per --trait and, with --top-k, generel_genes (nearest genes) and
+    generel_top<r>_{id,name,type,score}.
     """
     from pygenerel.annotation.annotate import annotate_file
 
@@ -82,6 +89,7 @@ def annotate(
         pos_col=pos_col,
         p_col=p_col,
         build=build,
+        force_build=force_build,
         model=model_path,
         verbose=not quiet,
     )

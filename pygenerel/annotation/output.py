@@ -52,12 +52,15 @@ class Destination:
                 prefix=f".{target.name}.", suffix=".partial", dir=target.parent
             )
         )
-        self.partial = Path(partial)
-        try:
-            os.fchmod(fd, _mode_for(target))
-        except OSError:
-            pass  # a filesystem without permissions (e.g. a FAT mount): keep its default
-        self.stream = os.fdopen(fd, "wb")
+        try:  # from here on, even a signal must not leave the temporary file behind
+            self.partial = Path(partial)
+            with contextlib.suppress(OSError):  # a filesystem without permissions keeps its own
+                os.fchmod(fd, _mode_for(target))
+            self.stream = os.fdopen(fd, "wb")
+        except BaseException:
+            os.close(fd)
+            Path(partial).unlink(missing_ok=True)
+            raise
 
     def _open(self, opener):
         try:

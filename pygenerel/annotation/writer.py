@@ -50,6 +50,14 @@ def default_output(path) -> Path:
 class TableWriter:
     def __init__(self, path, inputs=()):
         self.destination = Destination(path, inputs)
+        try:
+            self._start()
+        except BaseException:
+            self.destination.discard()
+            raise
+
+    def _start(self) -> None:
+        """The format layers and the background writer thread."""
         self.name = self.destination.name
         lower = Path(self.name).name.lower() if self.name != STDOUT else ""
         self.parquet = lower.endswith((".parquet", ".pq"))

@@ -27,6 +27,7 @@ from .concepts import (
 from .equivalence import ConceptClasses
 from .ids import GeneIds, normalize_names
 from .links import WEIGHT_FORMULAS
+from .positions import rsid_positions
 from .rawfiles import FORBIDDEN, RawDir
 from .relations import MAX_LINKS_PER_RELATION, relation_links
 from .snps import gene_table, snp_vocabulary
@@ -112,6 +113,7 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
     benchmarks = _benchmarks(links, external, ukbb_values, bbj_pairs, snps, concepts, classes, seed)
     links, leakage = _remove_leakage(links, keys, benchmarks, classes)
     benchmarks = _with_negatives(benchmarks, links, classes, seed)
+    positions, positions_report = rsid_positions(raw)
 
     tables = {
         "concepts": catalogue,
@@ -119,6 +121,7 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
         "genes": gene_table(raw, genes),
         "links": links,
         "benchmarks": benchmarks,
+        "rsid_positions": positions,
     }
     for name, table in tables.items():
         table.to_parquet(out / f"{name}.parquet", index=False)
@@ -127,6 +130,7 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
     manifest = _manifest(
         raw, seed, tables, vocabulary, relation_report, leakage, time.time() - started
     )
+    manifest["rsid_positions"] = positions_report
     (out / "corpus.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return out
 
@@ -306,6 +310,9 @@ def summary(manifest: dict) -> str:
     dropped = ", ".join(f"{s} {n:,}" for s, n in vocab["dropped_not_in_hapmap3"].items())
     lines.append(f"SNPs: {vocab['n']:,} in HapMap3 ({kept}); not in HapMap3, dropped: {dropped}")
     lines.append(f"genes: {manifest['tables']['genes']:,}")
+    positions = manifest["rsid_positions"]
+    found = ", ".join(f"{s} {n:,}" for s, n in positions["by_source"].items())
+    lines.append(f"rsid positions: {positions['n']:,} rsids ({found})")
     lines.append(f"links by task and split:  {'train':>9} {'valid':>9} {'test':>9}")
     for task, splits in manifest["links_by_task_split"].items():
         lines.append(f"  {task:<22} " + " ".join(f"{splits[s]:>9,}" for s in SPLITS))

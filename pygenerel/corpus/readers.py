@@ -500,6 +500,74 @@ def read_gtex_leads(raw: RawDir) -> pd.DataFrame:
     return frame[frame["rsid"].str.match(_RSID)].reset_index(drop=True)
 
 
+def read_gtex_positions(raw: RawDir) -> pd.DataFrame:
+    """GRCh38 positions of the GTEx v8 lead variants (all tissues at q <= 0.05, and every gene's
+    lead in whole blood) that have a dbSNP151 rsid: rsid, chr, pos."""
+    parts = []
+    for rel, chrom in (
+        ("gtex_eqtl/GTEx_v8_egenes_qval05_alltissues.tsv.gz", "gene_chr"),
+        ("gtex_eqtl/Whole_Blood.v8.egenes.txt.gz", "chr"),
+    ):
+        columns = [chrom, "variant_pos", "rs_id_dbSNP151_GRCh38p7"]
+        frame = raw.table(rel, columns, numeric=["variant_pos"])
+        parts.append(
+            pd.DataFrame(
+                {
+                    "rsid": frame["rs_id_dbSNP151_GRCh38p7"],
+                    "chr": normalize_chroms(frame[chrom]),
+                    "pos": frame["variant_pos"],
+                }
+            )
+        )
+    return _positions(pd.concat(parts, ignore_index=True))
+
+
+def read_pgrm_positions(raw: RawDir) -> pd.DataFrame:
+    """PGRM rsids with their GRCh37 and GRCh38 positions ('1:62317189:T:C'): rsid, chr, pos,
+    build (one row per build)."""
+    frame = raw.table(
+        "pgrm/PGRM_ALL.csv.gz", ["rsID", "SNP_hg19", "SNP_hg38"], sep=",", quoted=True
+    )
+    parts = []
+    for column, build in (("SNP_hg19", "GRCh37"), ("SNP_hg38", "GRCh38")):
+        # one row writes "6 32600569:G:A"
+        locus = frame[column].str.extract(r"^(?:chr)?([0-9XYMTxymt]+)[: ]([0-9]+):")
+        parts.append(
+            pd.DataFrame(
+                {
+                    "rsid": frame["rsID"],
+                    "chr": normalize_chroms(locus[0].fillna("")),
+                    "pos": pd.to_numeric(locus[1]),
+                    "build": build,
+                }
+            )
+        )
+    return _positions(pd.concat(parts, ignore_index=True))
+
+
+def read_gwas_positions(raw: RawDir) -> pd.DataFrame:
+    """GRCh38 positions (CHR_ID, CHR_POS) of the GWAS Catalog's single-SNP associations: rsid,
+    chr, pos."""
+    columns = ["SNPS", "CHR_ID", "CHR_POS"]
+    frame = raw.table("gwas_catalog/gwas_catalog_v1.0.1-downloaded_2015-06-08.tsv.gz", columns)
+    return _positions(
+        pd.DataFrame(
+            {
+                "rsid": frame["SNPS"],
+                "chr": normalize_chroms(frame["CHR_ID"]),
+                "pos": pd.to_numeric(frame["CHR_POS"], errors="coerce"),  # multi-SNP rows: "1;2"
+            }
+        )
+    )
+
+
+def _positions(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with an rsid, a chromosome and a position, once each."""
+    keep = frame["rsid"].str.match(_RSID) & frame["chr"].notna() & (frame["pos"] > 0)
+    frame = frame[keep].drop_duplicates()
+    return frame.assign(pos=frame["pos"].astype(np.int64)).reset_index(drop=True)
+
+
 def read_gtex_genes(raw: RawDir) -> pd.DataFrame:
     """Gene positions (GRCh38) of every gene tested in GTEx whole blood: Ensembl id (no version),
     symbol, chr, start, end, strand."""

@@ -1,5 +1,6 @@
 """ONNX export of a trained GENEREL model into the bundle that the torch-free runtime reads."""
 
 from pygenerel.export.bundle import export_bundle
+from pygenerel.export.positions import add_rsid_positions
 
-__all__ = ["export_bundle"]
+__all__ = ["add_rsid_positions", "export_bundle"]

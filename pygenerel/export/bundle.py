@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from pygenerel.export.onnx_export import bundle_tokenizer, export_snp_encoder, export_text_encoder
+from pygenerel.export.positions import note_sources, write_positions
 from pygenerel.export.quantize import MIN_AGREEMENT, agreement, quantize_text_encoder
 from pygenerel.genome import Liftover
 from pygenerel.runtime.bundle import FORMAT_VERSION, MANIFEST, sha256_file
@@ -89,7 +90,7 @@ def export_bundle(
     codes, scales = quantize_rows(model.encode_snps(list(snps["rsid"])).numpy())
     np.save(out_dir / "snp_embeddings.npy", codes, allow_pickle=False)
     np.save(out_dir / "snp_scales.npy", scales, allow_pickle=False)
-    snp_diff = None
+    snp_diff, positions = None, None
     if config.snp_tower == "locus":
         snp_diff = export_snp_encoder(
             model.snp_tower.locus,
@@ -102,6 +103,9 @@ def export_bundle(
             out_dir / "genes.tsv.gz", sep="\t", index=False
         )
         _liftover(corpus_dir, snps).save(out_dir / "liftover.tsv.gz")
+        if (corpus_dir / "rsid_positions.parquet").exists():  # corpora built before it lack it
+            table = pd.read_parquet(corpus_dir / "rsid_positions.parquet")
+            positions = write_positions(out_dir, table, snps["rsid"])
 
     concepts.to_csv(out_dir / "concepts.tsv.gz", sep="\t", index=False, quoting=csv.QUOTE_MINIMAL)
     if concept_embeddings:
@@ -130,6 +134,9 @@ def export_bundle(
         "sources": data_sources(json.loads(corpus_json.read_text())),
         "evaluation": _evaluation(model_dir, config.snp_tower),
     }
+    if positions:
+        manifest["rsid_positions"] = positions
+        manifest["sources"] = note_sources(manifest["sources"])
     manifest["files"] = {
         path.name: sha256_file(path)
         for path in sorted(out_dir.iterdir())

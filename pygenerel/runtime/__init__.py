@@ -20,6 +20,7 @@ __all__ = [
     "load_model",
     "match",
     "neighbors",
+    "search",
     "similarity",
 ]
 
@@ -56,8 +57,8 @@ def embed(items, kind="auto", build="GRCh38"):
     return _default_model().embed(items, kind, build)
 
 
-def similarity(a, b=None, pairwise=False, kind="auto", build="GRCh38"):
-    return _default_model().similarity(a, b, pairwise, kind, build)
+def similarity(a, b=None, pairwise=False, kind="auto", build="GRCh38", percentile=False):
+    return _default_model().similarity(a, b, pairwise, kind, build, percentile)
 
 
 def neighbors(query, k=10, types=None, kind="auto", build="GRCh38"):
@@ -66,3 +67,8 @@ def neighbors(query, k=10, types=None, kind="auto", build="GRCh38"):
 
 def match(items, kind="auto", build="GRCh38"):
     return _default_model().match(items, kind, build)
+
+
+def search(text, types=None, n=20):
+    """Catalog concepts (id, name, type) by id or by the words of their name; no embeddings."""
+    return _default_model().catalog.search(text, types, n)

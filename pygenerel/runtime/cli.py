@@ -1,4 +1,5 @@
-"""`pygenerel similarity`, `neighbors` and `info`: the runtime from the shell, without torch."""
+"""`pygenerel similarity`, `neighbors`, `search` and `info`: the runtime from the shell, without
+torch."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import sys
 import click
 import numpy as np
 
+from pygenerel.builds import check_build
 from pygenerel.runtime import load_model
-from pygenerel.runtime.snp_index import check_build
 
 MODEL = click.option(
     "--model",
@@ -47,28 +48,36 @@ def _warn_unresolved(model, items, kind, build):
     multiple=True,
     help="Compare ITEMS with these (repeatable); without it, every pair of ITEMS is compared.",
 )
+@click.option(
+    "--percentile",
+    is_flag=True,
+    help="Add each score's percentile against a fixed genome-wide (SNP) or catalog (text) "
+    "reference for the same b item: 0.99 = higher than 99% of the reference.",
+)
 @MODEL
 @KIND
 @BUILD
-def similarity(items, targets, model_path, kind, build):
+def similarity(items, targets, percentile, model_path, kind, build):
     """Cosine similarity between rsids, chr:pos loci and concept texts.
 
-    Prints a table a, b, similarity (NA where an item could not be resolved).
+    Prints a table a, b, similarity (NA where an item could not be resolved), and with
+    --percentile a percentile column.
     """
     model = load_model(model_path)
     _warn_unresolved(model, list(items) + list(targets), kind, build)
-    if targets:
-        scores = model.similarity(list(items), list(targets), kind=kind, build=build)
-        pairs = [(i, j) for i in range(len(items)) for j in range(len(targets))]
-        right = targets
-    else:
-        scores = model.similarity(list(items), kind=kind, build=build)
-        pairs = [(i, j) for i in range(len(items)) for j in range(i + 1, len(items))]
-        right = items
-    click.echo("a\tb\tsimilarity")
+    right = list(targets) if targets else list(items)
+    scores, ranks = (
+        model.similarity(list(items), right, kind=kind, build=build, percentile=True)
+        if percentile
+        else (model.similarity(list(items), right, kind=kind, build=build), None)
+    )
+    first = (lambda i: 0) if targets else (lambda i: i + 1)  # without --to: each pair once
+    pairs = [(i, j) for i in range(len(items)) for j in range(first(i), len(right))]
+    click.echo("a\tb\tsimilarity" + ("\tpercentile" if percentile else ""))
     for i, j in pairs:
-        value = "NA" if np.isnan(scores[i, j]) else f"{scores[i, j]:.4f}"
-        click.echo(f"{items[i]}\t{right[j]}\t{value}")
+        values = [scores[i, j]] + ([ranks[i, j]] if percentile else [])
+        shown = ["NA" if np.isnan(v) else f"{v:.4f}" for v in values]
+        click.echo("\t".join([items[i], right[j], *shown]))
 
 
 @click.command()
@@ -99,6 +108,32 @@ def neighbors(query, k, types, model_path, kind, build):
     _warn_unresolved(model, list(query), kind, build)
     table = model.neighbors(list(query), k=k, types=types, kind=kind, build=build)
     table.to_csv(sys.stdout, sep="\t", index=False, float_format="%.4f")
+
+
+@click.command()
+@click.argument("text", nargs=-1, required=True)
+@click.option(
+    "--types",
+    help="Comma-separated concept types to list (e.g. disease,drug). Default: every type.",
+)
+@click.option(
+    "-n",
+    "n",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Concepts to list at most.",
+)
+@MODEL
+def search(text, types, n, model_path):
+    """Catalog concepts by id (EFO:0000384, efo_0000384, MeSH:D003924) or by words of their name.
+
+    Prints a table id, name, type: the concept with that id first, then names containing every word
+    of TEXT (exact name, then names starting with TEXT, then shorter names first). It reads the
+    catalog only, so it answers at once; an id listed here can be given wherever an item can.
+    """
+    table = load_model(model_path).catalog.search(" ".join(text), types, n)
+    table.to_csv(sys.stdout, sep="\t", index=False)
 
 
 @click.command()

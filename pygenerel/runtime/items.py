@@ -1,8 +1,9 @@
-"""Tell rsids, `chr:pos` loci and concept texts apart, so one list can mix all three.
+"""Tell rsids, `chr:pos` loci, concept ids and concept texts apart, so one list can mix them.
 
 Auto-detection is deliberately narrow (an rsid is `rs` + digits; a locus is chromosome:position,
-optionally with alleles); everything else is text. `kind` overrides it for the whole list or
-per item.
+optionally with alleles; a concept id is a known ontology prefix and a code); everything else is
+text. `kind` overrides it for the whole list or per item: "snp" never reads an id, "text" reads an
+id as its concept (an id is a concept, never text to embed as written).
 """
 
 from __future__ import annotations
@@ -19,11 +20,19 @@ LOCUS = re.compile(
     r"^(?:chr)?([0-9]{1,2}|X|Y|XY|MT?)[:_\s-](\d+)(?:[:_\s-][ACGTN]+[:_/\s-][ACGTN]+)?$",
     re.IGNORECASE,
 )
+# Catalog id prefixes as the catalog spells them, keyed by lower case, plus Orphanet's own ORPHA.
+PREFIXES = (
+    "EFO MONDO DOID HP MESH HGNC phecode OMIM Orphanet UMLS UBERON GO DECIPHER ENSEMBL DCentral"
+)
+ID_PREFIXES = {p.lower(): p for p in PREFIXES.split()} | {"orpha": "Orphanet"}
+# PREFIX:code or PREFIX_code (as in OBO URIs, which may be given whole), code like 0000384,
+# D003924, C0011860, ENSG00000139618 or 250.2.
+CONCEPT_ID = re.compile(r"^(?:https?://\S*/)?([A-Za-z]+)[:_]([A-Za-z]{0,4}\d+(?:\.\d+)?)$")
 
 
 @dataclass
 class Items:
-    """Parsed items: `form` is rsid, chrpos, text or invalid for each."""
+    """Parsed items: `form` is rsid, chrpos, id, text or invalid for each."""
 
     raw: list
     form: list[str]
@@ -31,6 +40,15 @@ class Items:
     chrom: list[str | None]
     pos: list[int]
     text: list[str]
+    concept_id: list[str | None]
+
+
+def concept_id(value: str) -> str | None:
+    """The catalog's spelling of an ontology id (efo_0000384 -> EFO:0000384); None if not an id."""
+    found = CONCEPT_ID.match(value.strip())
+    if not found or found.group(1).lower() not in ID_PREFIXES:
+        return None
+    return f"{ID_PREFIXES[found.group(1).lower()]}:{found.group(2).upper()}"
 
 
 def parse_items(items, kind="auto") -> Items:
@@ -43,27 +61,29 @@ def parse_items(items, kind="auto") -> Items:
     bad = set(kinds) - set(KINDS)
     if bad:
         raise InputError(f"kind must be one of {KINDS}, got {sorted(bad)}")
-    parsed = Items(items, [], [], [], [], [])
+    parsed = Items(items, [], [], [], [], [], [])
     for item, item_kind in zip(items, kinds):
-        form, rsid, chrom, pos, text = _parse(item, item_kind)
+        form, rsid, chrom, pos, text, cid = _parse(item, item_kind)
         parsed.form.append(form)
         parsed.rsid.append(rsid)
         parsed.chrom.append(chrom)
         parsed.pos.append(pos)
         parsed.text.append(text)
+        parsed.concept_id.append(cid)
     return parsed
 
 
 def _parse(item, kind):
     if not isinstance(item, str) or not item.strip():
-        return "invalid", "", None, -1, ""
+        return "invalid", "", None, -1, "", None
     value = item.strip()
     if kind != "text":
         if RSID.match(value):
-            return "rsid", value.lower(), None, -1, ""
+            return "rsid", value.lower(), None, -1, "", None
         locus = LOCUS.match(value)
         if locus and normalize_chrom(locus.group(1)):
-            return "chrpos", "", normalize_chrom(locus.group(1)), int(locus.group(2)), ""
+            return "chrpos", "", normalize_chrom(locus.group(1)), int(locus.group(2)), "", None
         if kind == "snp":
-            return "invalid", "", None, -1, ""
-    return "text", "", None, -1, value
+            return "invalid", "", None, -1, "", None
+    cid = concept_id(value)
+    return ("id" if cid else "text"), "", None, -1, value, cid

@@ -12,12 +12,15 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from pygenerel.errors import BundleError, InputError
+from pygenerel.builds import BUILDS, check_build
+from pygenerel.errors import BundleError, InputError, shown
 from pygenerel.runtime.bundle import open_bundle
 from pygenerel.runtime.catalog import ConceptCatalog
 from pygenerel.runtime.items import parse_items
 from pygenerel.runtime.locus_encoder import LocusEncoder
-from pygenerel.runtime.snp_index import BUILDS, SnpIndex, check_build, position_keys
+from pygenerel.runtime.nearby_genes import NearbyGenes
+from pygenerel.runtime.percentile import Reference, concept_reference, locus_reference
+from pygenerel.runtime.snp_index import SnpIndex, position_keys
 from pygenerel.runtime.text_encoder import TextEncoder
 
 SNP_TYPE = "snp"
@@ -56,6 +59,8 @@ class Model:
         self._threads = threads
         self._locus = None
         self._catalog = None
+        self._references: dict[str, Reference] = {}
+        self._nearby_genes = None
 
     def __repr__(self) -> str:
         m = self.manifest
@@ -70,6 +75,30 @@ class Model:
             )
         return self._locus
 
+    def reference(self, side: str) -> Reference:
+        """The fixed reference that turns scores into percentiles (see runtime/percentile.py):
+        "snp" (genome loci) or "text" (catalog concepts); built once per model."""
+        if side not in self._references:
+            if side == "snp":
+                self._references[side] = locus_reference(self.locus_encoder, self.snps)
+            else:
+                self._references[side] = concept_reference(
+                    self.catalog, self.text_encoder, self.bundle, self.encoder_file
+                )
+        return self._references[side]
+
+    @property
+    def nearby_genes(self) -> NearbyGenes:
+        if self._nearby_genes is None:
+            genes = pd.read_csv(
+                self.bundle.file("genes.tsv.gz"),
+                sep="\t",
+                dtype={"symbol": str, "chr": str},
+                keep_default_na=False,
+            )
+            self._nearby_genes = NearbyGenes(genes)
+        return self._nearby_genes
+
     @property
     def catalog(self) -> ConceptCatalog:
         if self._catalog is None:
@@ -82,45 +111,68 @@ class Model:
         return self.text_encoder(list(texts))
 
     def embed_variants(self, rsids=None, chroms=None, positions=None, build="GRCh38"):
-        """-> (float32 [n, dim], how [n]): by rsid, else chr:pos in the vocabulary for `build`,
-        else from the locus (GRCh37 lifted to GRCh38 first), else "none" with a NaN row."""
+        """-> (float32 [n, dim], how [n]): by rsid ("rsid"), else chr:pos in the vocabulary for
+        `build` ("chrpos"), else from the locus ("locus"; GRCh37 lifted to GRCh38 first), else
+        from the locus at the rsid's position in the bundle's table ("rsid_locus"), else "none"
+        with a NaN row."""
         emb, how, _ = self._embed_variants(rsids, chroms, positions, check_build(build))
         return emb, how
 
     def _embed_variants(self, rsids, chroms, positions, build):
-        rows, pos38, how = self._plan_variants(rsids, chroms, positions, build)
+        rows, chroms38, pos38, how = self._plan_variants(rsids, chroms, positions, build)
         emb = np.full((len(how), self.dim), np.nan, dtype=np.float32)
         known = np.flatnonzero(rows >= 0)
         emb[known] = self.snps.embeddings.rows(rows[known])
-        locus = np.flatnonzero(how == "locus")
+        locus = np.flatnonzero((how == "locus") | (how == "rsid_locus"))
         if len(locus):
-            emb[locus] = self.locus_encoder(np.asarray(chroms, dtype=object)[locus], pos38[locus])
+            emb[locus] = self.locus_encoder(chroms38[locus], pos38[locus])
         return emb, how, rows
 
     def _plan_variants(self, rsids, chroms, positions, build):
+        """-> (vocabulary row or -1, chromosome and GRCh38 position for the locus tower, how).
+
+        A variant's own chr:pos comes first; only an rsid without a usable one is placed by the
+        position table, so a table's positions are never overridden."""
         n = len(rsids) if rsids is not None else len(positions)
         rows = self.snps.by_rsid(rsids) if rsids is not None else np.full(n, -1)
         how = np.where(rows >= 0, "rsid", "none").astype(object)
+        chroms38 = np.full(n, None, dtype=object)
         pos38 = np.full(n, -1, dtype=np.int64)
-        if chroms is None or positions is None:
-            return rows, pos38, how
-        by_pos = self.snps.by_position(chroms, positions, build)
-        use = (rows < 0) & (by_pos >= 0)
-        rows = np.where(use, by_pos, rows)
-        how[use] = "chrpos"
-        left = np.flatnonzero(rows < 0)
-        if len(left) and self.locus_encoder is not None:
-            chroms_left = np.asarray(chroms, dtype=object)[left]
-            pos_left = pd.to_numeric(
-                pd.Series(np.asarray(positions, dtype=object)[left]), errors="coerce"
+        if chroms is not None and positions is not None:
+            by_pos = self.snps.by_position(chroms, positions, build)
+            use = (rows < 0) & (by_pos >= 0)
+            rows = np.where(use, by_pos, rows)
+            how[use] = "chrpos"
+            left = np.flatnonzero(rows < 0)
+            if len(left) and self.locus_encoder is not None:
+                chroms_left = np.asarray(chroms, dtype=object)[left]
+                pos_left = pd.to_numeric(
+                    pd.Series(np.asarray(positions, dtype=object)[left]), errors="coerce"
+                )
+                pos_left = pos_left.fillna(-1).to_numpy(dtype=np.int64)
+                if build == "GRCh37":
+                    pos_left = self.locus_encoder.liftover.to_grch38(chroms_left, pos_left)
+                ok = self.locus_encoder.locatable(chroms_left, pos_left)
+                chroms38[left[ok]], pos38[left[ok]] = chroms_left[ok], pos_left[ok]
+                how[left[ok]] = "locus"
+        left = np.flatnonzero(how == "none")
+        if rsids is not None and len(left) and self.locus_encoder is not None:
+            found_chroms, found_pos = self.snps.rsid_positions(
+                np.asarray(rsids, dtype=object)[left]
             )
-            pos_left = pos_left.fillna(-1).to_numpy(dtype=np.int64)
-            if build == "GRCh37":
-                pos_left = self.locus_encoder.liftover.to_grch38(chroms_left, pos_left)
-            pos38[left] = pos_left
-            ok = left[self.locus_encoder.locatable(chroms_left, pos_left)]
-            how[ok] = "locus"
-        return rows, pos38, how
+            ok = self.locus_encoder.locatable(found_chroms, found_pos)
+            chroms38[left[ok]], pos38[left[ok]] = found_chroms[ok], found_pos[ok]
+            how[left[ok]] = "rsid_locus"
+        return rows, chroms38, pos38, how
+
+    def variant_loci(self, rsids=None, chroms=None, positions=None, build="GRCh38"):
+        """(chromosomes, GRCh38 positions) where embed_variants places each variant: a vocabulary
+        SNP at its own position, any other as the locus tower reads it; (None, -1) if nowhere."""
+        rows, chroms38, pos38, _ = self._plan_variants(rsids, chroms, positions, check_build(build))
+        known = np.flatnonzero(rows >= 0)
+        chroms38[known] = self.snps.table["chr"].to_numpy(dtype=object)[rows[known]]
+        pos38[known] = self.snps.table["pos_grch38"].to_numpy()[rows[known]]
+        return chroms38, pos38
 
     def position_hits(self, chroms, positions) -> dict:
         """Share of positions found in the vocabulary under each build (for build="auto")."""
@@ -140,10 +192,16 @@ class Model:
         how = np.full(n, "none", dtype=object)
         rsid = np.full(n, "", dtype=object)
         form = np.array(parsed.form, dtype=object)
-        text = np.flatnonzero(form == "text")
+        ids = np.flatnonzero(form == "id")
+        if len(ids):  # an id stands for its concept: embed the catalog's name (match reports it)
+            rows = self.catalog.rows([parsed.concept_id[i] for i in ids])
+            for i, name in zip(ids, self.catalog.table["name"].to_numpy()[rows]):
+                parsed.text[i] = name
+        textual = (form == "text") | (form == "id")
+        text = np.flatnonzero(textual)
         if len(text):
             emb[text] = self.embed_texts([parsed.text[i] for i in text])
-            how[text] = "text"
+            how[text] = form[text]
         snp = np.flatnonzero((form == "rsid") | (form == "chrpos"))
         if len(snp):
             rsids, chroms, positions = (
@@ -151,7 +209,7 @@ class Model:
             )
             emb[snp], how[snp], rows = self._embed_variants(rsids, chroms, positions, build)
             rsid[snp] = np.where(rows >= 0, self.snps.table["rsid"].to_numpy()[rows], "")
-        kinds = np.where(form == "text", "text", np.where(form == "invalid", "none", "snp"))
+        kinds = np.where(textual, "text", np.where(form == "invalid", "none", "snp"))
         return parsed, emb, how, rsid, kinds
 
     def embed(self, items, kind="auto", build="GRCh38") -> np.ndarray:
@@ -159,19 +217,47 @@ class Model:
         return self._resolve(items, kind, build)[1]
 
     def match(self, items, kind="auto", build="GRCh38") -> pd.DataFrame:
-        """How each item was resolved: item, kind (snp, text, none), how, rsid (vocabulary SNP)."""
+        """How each item was resolved: item, kind (snp, text, none), how, rsid (vocabulary SNP),
+        name (the catalog name of a concept id)."""
         parsed, _, how, rsid, kinds = self._resolve(items, kind, build)
-        return pd.DataFrame({"item": parsed.raw, "kind": kinds, "how": how, "rsid": rsid})
+        name = [t if h == "id" else "" for t, h in zip(parsed.text, how)]
+        return pd.DataFrame(
+            {"item": parsed.raw, "kind": kinds, "how": how, "rsid": rsid, "name": name}
+        )
 
-    def similarity(self, a, b=None, pairwise=False, kind="auto", build="GRCh38") -> np.ndarray:
-        """Cosine similarities: matrix [len(a), len(b)] (b defaults to a), or a vector if pairwise."""
-        left = self.embed(a, kind, build)
+    def similarity(self, a, b=None, pairwise=False, kind="auto", build="GRCh38", percentile=False):
+        """Cosine similarities: matrix [len(a), len(b)] (b defaults to a), or a vector if pairwise.
+
+        percentile=True returns (cosines, percentiles): each cosine's share of a fixed reference
+        scoring lower against the same b item, the reference being genome loci where the a item
+        is a SNP or locus and catalog concepts where it is a text (runtime/percentile.py).
+        """
+        _, left, _, _, kinds = self._resolve(a, kind, build)
         right = left if b is None else self.embed(b, kind, build)
         if pairwise:
             if len(left) != len(right):
                 raise InputError(f"pairwise needs equal lengths, got {len(left)} and {len(right)}")
-            return (left * right).sum(axis=1)
-        return left @ right.T
+            scores = (left * right).sum(axis=1)
+        else:
+            scores = left @ right.T
+        if not percentile:
+            return scores
+        return scores, self._percentiles(scores, right, kinds, pairwise)
+
+    def _percentiles(self, scores, right, kinds, pairwise) -> np.ndarray:
+        out = np.full(scores.shape, np.nan, dtype=np.float32)
+        for side in ("snp", "text"):
+            rows = np.flatnonzero(kinds == side)
+            if not len(rows):
+                continue
+            reference = self.reference(side)
+            if not pairwise:
+                out[rows] = reference.against(right)(scores[rows])
+                continue
+            for lo in range(0, len(rows), 1024):  # pair i is a[i] against b[i]: column i alone
+                part = rows[lo : lo + 1024]
+                out[part] = reference.against(right[part])(scores[part][None, :])[0]
+        return out
 
     def neighbors(self, query, k=10, types=None, kind="auto", build="GRCh38") -> pd.DataFrame:
         """The k most similar catalog concepts (and SNPs if types include "snp") per query.
@@ -181,11 +267,12 @@ class Model:
         """
         k, types = _check_k(k), self.search_types(types)
         queries = [query] if isinstance(query, str) else list(query)
-        _, emb, _, rsid, _ = self._resolve(queries, kind, build)
+        _, emb, _, rsid, kinds = self._resolve(queries, kind, build)
         frames = []
         valid = np.flatnonzero(~np.isnan(emb[:, 0]))
         if len(valid):
-            frames = self._search(emb[valid], [queries[i] for i in valid], rsid[valid], k, types)
+            queries = [queries[i] for i in valid]
+            frames = self._search(emb[valid], queries, rsid[valid], kinds[valid] == "snp", k, types)
         columns = ["query", "rank", "id", "name", "type", "score"]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
@@ -199,47 +286,49 @@ class Model:
         unknown = set(types) - concept_types - {SNP_TYPE}
         if unknown:
             raise InputError(
-                f"unknown types {sorted(unknown)}; this model has "
+                f"unknown types {shown(sorted(unknown), 200)}; this model has "
                 f"{sorted(concept_types | {SNP_TYPE})}"
             )
         return types or None
 
-    def _search(self, emb, queries, query_rsids, k, types):
-        """Top k per query over the wanted catalog rows, plus every SNP if types include "snp"."""
-        parts = []  # (ids, names, types, scores [n_queries, n])
-        table = self.catalog.table
-        wanted = (
-            np.arange(len(table)) if types is None else np.flatnonzero(table["type"].isin(types))
-        )
-        if len(wanted):
-            columns = (table[c].to_numpy()[wanted] for c in ("id", "name", "type"))
-            parts.append((*columns, self.catalog.embeddings.scores(emb, wanted)))
+    def _search(self, emb, queries, query_rsids, snp_queries, k, types):
+        """Top k per query: catalog concepts (one per name; for a SNP query no genes or
+        identifier-like names unless types ask for them, see ConceptCatalog.candidates), plus
+        every SNP but the query itself if types include "snp"."""
+        found = [[] for _ in queries]  # per query: (score, id, name, type)
+        concept_types = None if types is None else [t for t in types if t != SNP_TYPE]
+        if concept_types is None or concept_types:
+            table = self.catalog.table
+            ids, names, kinds = (table[c].to_numpy() for c in ("id", "name", "type"))
+            for snp_query in (False, True):
+                picked = np.flatnonzero(snp_queries == snp_query)
+                rows = self.catalog.candidates(concept_types, snp_query)
+                best, scores = self.catalog.top(emb[picked], k, rows)
+                for i, top, score in zip(picked, best, scores):
+                    found[i] += [
+                        (s, ids[r], names[r], kinds[r]) for r, s in zip(top, score) if r >= 0
+                    ]
         if types is not None and SNP_TYPE in types:
             rsids = self.snps.table["rsid"].to_numpy()
             scores = self.snps.embeddings.scores(emb)
             scores[rsids[None, :] == np.asarray(query_rsids, dtype=object)[:, None]] = -np.inf
-            parts.append((rsids, rsids, np.full(len(rsids), SNP_TYPE, dtype=object), scores))
-        if not parts:  # a bundle without concepts
-            return []
-        ids, names, kinds, scores = (np.concatenate(x, axis=-1) for x in zip(*parts))
+            top = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < len(rsids) else None
+            top = np.tile(np.arange(len(rsids)), (len(emb), 1)) if top is None else top
+            for i, rows in enumerate(top):
+                found[i] += [(scores[i, r], rsids[r], rsids[r], SNP_TYPE) for r in rows]
         frames = []
-        for i, query in enumerate(queries):
-            top = (
-                np.argpartition(-scores[i], k - 1)[:k]
-                if k < scores.shape[1]
-                else np.arange(scores.shape[1])
-            )
-            top = top[np.argsort(-scores[i, top], kind="stable")]
-            top = top[np.isfinite(scores[i, top])]
+        for query, hits in zip(queries, found):
+            hits = sorted((h for h in hits if np.isfinite(h[0])), key=lambda h: -h[0])[:k]
+            score, ids_, names_, kinds_ = (list(x) for x in zip(*hits)) if hits else ([],) * 4
             frames.append(
                 pd.DataFrame(
                     {
                         "query": query,
-                        "rank": np.arange(1, len(top) + 1),
-                        "id": ids[top],
-                        "name": names[top],
-                        "type": kinds[top],
-                        "score": scores[i, top],
+                        "rank": np.arange(1, len(hits) + 1),
+                        "id": ids_,
+                        "name": names_,
+                        "type": kinds_,
+                        "score": np.array(score, dtype=np.float32),
                     }
                 )
             )

@@ -1,4 +1,5 @@
-"""The SNP vocabulary of a bundle: rows of int8 embeddings found by rsid or by position.
+"""The SNP vocabulary of a bundle: rows of int8 embeddings found by rsid or by position, and the
+positions of rsids outside it (when the bundle has that table).
 
 Positions are looked up per build, so a GRCh37 table matches the vocabulary directly instead of
 going through the (approximate) liftover.
@@ -9,11 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pygenerel.errors import BundleError, InputError
+from pygenerel.builds import BUILDS, check_build
+from pygenerel.errors import BundleError
 from pygenerel.genome import CHROMOSOMES, normalize_chroms
 from pygenerel.runtime.int8 import Int8Rows
+from pygenerel.runtime.positions import FILE as POSITIONS_FILE
+from pygenerel.runtime.positions import RsidPositions
 
-BUILDS = ("GRCh37", "GRCh38")
 _CHROM_CODE = {chrom: i + 1 for i, chrom in enumerate(CHROMOSOMES)}
 
 
@@ -26,25 +29,13 @@ def position_keys(chroms, positions) -> np.ndarray:
     return np.where((code > 0) & (pos > 0), code * 10_000_000_000 + pos, -1)
 
 
-def check_build(build) -> str:
-    """GRCh37 or GRCh38, under any of the names the annotator takes (hg19, hg38, 37, ...)."""
-    # imported here, not above: pygenerel.annotation loads the annotator (pyarrow), which
-    # `import pygenerel.runtime` need not pay for, and it may import the runtime itself
-    from pygenerel.annotation.build import normalize_build
-
-    try:
-        name = normalize_build(build)
-    except InputError:
-        name = None
-    if name not in BUILDS:
-        raise InputError(f"build must be GRCh37 (hg19) or GRCh38 (hg38), got {build!r}")
-    return name
-
-
 class SnpIndex:
-    def __init__(self, table: pd.DataFrame, embeddings: Int8Rows):
+    def __init__(
+        self, table: pd.DataFrame, embeddings: Int8Rows, positions: RsidPositions | None = None
+    ):
         self.table = table
         self.embeddings = embeddings
+        self.positions = positions  # None for bundles exported before the table existed
         self._rsids = pd.Index(table["rsid"].str.lower())
         self._positions = {
             build: pd.Index(position_keys(table["chr"], table[f"pos_{build.lower()}"]))
@@ -74,7 +65,8 @@ class SnpIndex:
             bundle.array("snp_embeddings.npy", np.int8, (n, dim)),
             bundle.array("snp_scales.npy", np.float32, (n,)),
         )
-        return cls(table, embeddings)
+        positions = RsidPositions(bundle) if bundle.has(POSITIONS_FILE) else None
+        return cls(table, embeddings, positions)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -89,6 +81,14 @@ class SnpIndex:
             .str.lower()
         )
         return _first_match(self._rsids, keys.to_numpy())
+
+    def rsid_positions(self, rsids) -> tuple[np.ndarray, np.ndarray]:
+        """(chromosome or None, GRCh38 position or -1) of each rsid from the bundle's table of
+        rsids outside the vocabulary; all unknown when the bundle has none."""
+        if self.positions is None:
+            return np.full(len(rsids), None, dtype=object), np.full(len(rsids), -1)
+        chroms, _, pos38 = self.positions.lookup(rsids)
+        return chroms, pos38
 
     def by_position(self, chroms, positions, build: str = "GRCh38") -> np.ndarray:
         """Row of the vocabulary SNP at each (chromosome, position) in `build`, -1 if none."""

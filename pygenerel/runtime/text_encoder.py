@@ -1,7 +1,10 @@
 """Concept texts -> unit vectors with the bundle's ONNX text encoder and `tokenizers` alone.
 
-Texts are sorted by token length before batching so a batch pads little, and every text's
-embedding is cached for the life of the process (traits and gene symbols recur constantly).
+A query text (a trait, a concept name in a call) is encoded on its own: the int8 encoder scales
+its activations per batch, so inside a batch a text's vector would move with its batch mates and
+padding, and a score would depend on what else is in the call. Its embedding is then cached for
+the life of the process (traits recur constantly). Fixed tables (the catalog, gene symbols) are
+encoded in batches sorted by token length, once per model, always in the same order.
 """
 
 from __future__ import annotations
@@ -44,17 +47,16 @@ class TextEncoder:
         self._cache: dict[str, np.ndarray] = {}
 
     def __call__(self, texts) -> np.ndarray:
-        """list of str -> float32 [n, dim], unit rows."""
+        """list of str -> float32 [n, dim], unit rows, each independent of the others."""
         texts = [str(t) for t in texts]
-        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if todo:
-            for text, row in zip(todo, self.encode_uncached(todo)):
-                self._cache[text] = row
+        for text in dict.fromkeys(t for t in texts if t not in self._cache):
+            self._cache[text] = self.run([self.tokenizer.encode(text).ids])[0]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
 
     def encode_uncached(self, texts: list[str]) -> np.ndarray:
+        """A fixed table of texts, in batches (fast; vectors depend on the table, not the call)."""
         encodings = self.tokenizer.encode_batch(texts)
         order = np.argsort([len(e.ids) for e in encodings], kind="stable")
         out = np.empty((len(texts), self.dim), dtype=np.float32)

@@ -64,5 +64,5 @@ def test_options_and_errors_are_the_annotators(sle, model):
     assert out["generel_match"].notna().sum() == (sle["p"] <= 1e-4).sum()
     with pytest.raises(AnnotateError, match="DataFrame: no SNP column"):
         sle[["beta", "se"]].generel.annotate([TRAIT], model=model)
-    with pytest.raises(AnnotateError, match="unknown concept types"):
+    with pytest.raises(AnnotateError, match="unknown types"):
         sle.generel.neighbors(k=2, types=["planet"], model=model)

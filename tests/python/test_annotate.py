@@ -46,7 +46,8 @@ def test_every_row_comes_back_in_order_untouched(results, sumstats_dir, name):
     result, raw = results[name], raw_rows(sumstats_dir / name)
     assert len(result) == len(raw)
     assert result[list(raw.columns)].astype(str).equals(raw.astype(str))
-    assert list(result.columns) == list(raw.columns) + [MATCH_COLUMN, trait_column(TRAIT)]
+    added = [MATCH_COLUMN, trait_column(TRAIT), trait_column(TRAIT) + "_pct"]
+    assert list(result.columns) == list(raw.columns) + added
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
@@ -72,8 +73,8 @@ def test_the_build_is_inferred(results, name):
 def test_snps_outside_the_vocabulary_with_a_position_are_embedded_from_their_locus(results):
     topr = results["topr_UC_UKBB_p1e-3_hg38.tsv.gz"]
     assert (topr[MATCH_COLUMN] == "locus").sum() > 0
-    rsid_only = results["locuscomparer_gwas.tsv.gz"]
-    assert set(rsid_only[MATCH_COLUMN]) <= {"rsid", "none"}  # no positions: nothing to go on
+    rsid_only = results["locuscomparer_gwas.tsv.gz"]  # no positions: the bundle's rsid table
+    assert set(rsid_only[MATCH_COLUMN]) <= {"rsid", "rsid_locus", "none"}
 
 
 def test_chrpos_only_and_chr_pos_ref_alt_ids_match_by_position(results, tmp_path, sumstats_dir, model):
@@ -115,7 +116,7 @@ def test_cli_api_and_accessor_agree(tmp_path, sumstats_dir, tiny_bundle_dir):
     added = [c for c in api.columns if c.startswith("generel_")]
     for other in (cli, accessor):
         for column in added:
-            if column.endswith("_score") or column in (trait_column(t) for t in options["traits"]):
+            if column.endswith(("_score", "_pct")) or column in (trait_column(t) for t in options["traits"]):
                 np.testing.assert_allclose(other[column].astype(float), api[column].astype(float),
                                            atol=1e-6, equal_nan=True, err_msg=column)
             else:
@@ -195,7 +196,7 @@ def mixed_rows(results):
 @pytest.mark.parametrize("chunked", [False, True])
 def test_mixed_builds_exit_2(tmp_path, tiny_bundle_dir, mixed_rows, chunked, model):
     rows, n37 = mixed_rows
-    rows.to_csv(tmp_path / "mixed.tsv", sep="\t", index=False)
+    rows.assign(rsid=".").to_csv(tmp_path / "mixed.tsv", sep="\t", index=False)  # placed by position
     if chunked:  # the GRCh38 rows arrive in a later chunk than the GRCh37 ones
         with pytest.raises(AnnotateError, match=f"mixed builds: rows from line {n37 + 2} look like GRCh38"):
             annotate(tmp_path / "mixed.tsv", model=model, chunk_rows=n37, out=tmp_path / "o.tsv")
@@ -208,7 +209,8 @@ def test_mixed_builds_exit_2(tmp_path, tiny_bundle_dir, mixed_rows, chunked, mod
 
 def test_a_given_build_is_used(sumstats_dir, model):
     forced = annotate(sumstats_dir / "echodata_BST1_Nalls2019_PD_locus.tsv.gz", build="hg19", model=model)
-    assert forced.attrs["generel"]["build"] == "GRCh37" and forced.attrs["generel"]["build_reason"] == "given"
+    assert forced.attrs["generel"]["build"] == "GRCh37"
+    assert forced.attrs["generel"]["build_reason"].startswith("given; of 6,216 positions")
 
 
 def test_annotate_never_imports_torch(tmp_path, sumstats_dir, tiny_bundle_dir):

@@ -108,32 +108,40 @@ def test_parquet_with_odd_ids_from_every_writer(cli, tmp_path, writer):
         pl.DataFrame(data).write_parquet(path)
     else:
         pq.write_table(pa.table(data), path)
-    assert cli(path, "--trait", "asthma").exit_code == 0
+    assert cli(path, "--trait", "asthma", "--build", "GRCh38").exit_code == 0
     out = pq.read_table(tmp_path / "in.generel.parquet")
     assert out.column("SNP").to_pylist() == ODD_IDS and out.num_rows == len(ODD_IDS)
     assert out.column(MATCH_COLUMN).to_pylist()[0] == "locus"
 
 
 def odd_dtype_table() -> pa.Table:
-    return pa.table({
-        "SNP": pa.array(["rs7903146", "1:12345:A:G", None]).dictionary_encode(),
-        "P": pa.array([1e-9, float("nan"), None]),
-        "N": pa.array([1, None, 3], pa.int64()),
-        "ok": pa.array([True, False, None]),
-        "when": pa.array([0, 1, None], pa.timestamp("s")),
-        "day": pa.array([0, 1, None], pa.date32()),
-        "beta": pa.array([1, 2, None], pa.decimal128(5, 2)),
-        "raw": pa.array([b"a", b"b", None], pa.binary()),
-    })
+    return pa.table(
+        {
+            "SNP": pa.array(["rs7903146", "1:12345:A:G", None]).dictionary_encode(),
+            "P": pa.array([1e-9, float("nan"), None]),
+            "N": pa.array([1, None, 3], pa.int64()),
+            "ok": pa.array([True, False, None]),
+            "when": pa.array([0, 1, None], pa.timestamp("s")),
+            "day": pa.array([0, 1, None], pa.date32()),
+            "beta": pa.array([1, 2, None], pa.decimal128(5, 2)),
+            "raw": pa.array([b"a", b"b", None], pa.binary()),
+        }
+    )
 
 
 def test_odd_parquet_dtypes_pass_through(model, tmp_path):
     pq.write_table(odd_dtype_table(), tmp_path / "odd.parquet")
-    annotate(tmp_path / "odd.parquet", model=model, traits=["asthma"], out=tmp_path / "o.parquet")
+    annotate(
+        tmp_path / "odd.parquet",
+        model=model,
+        traits=["asthma"],
+        out=tmp_path / "o.parquet",
+        build="GRCh38",
+    )
     back, given = pq.read_table(tmp_path / "o.parquet"), pq.read_table(tmp_path / "odd.parquet")
     assert back.select(given.column_names).schema == given.schema
     assert repr(back.select(given.column_names).to_pylist()) == repr(given.to_pylist())  # NaN too
-    annotate(tmp_path / "odd.parquet", model=model, out=tmp_path / "o.tsv")
+    annotate(tmp_path / "odd.parquet", model=model, out=tmp_path / "o.tsv", build="GRCh38")
     assert lines(tmp_path / "o.tsv")[1].startswith("rs7903146\t1e-9\t1\ttrue\t1970-01-01 00:00:00")
 
 
@@ -150,7 +158,7 @@ def test_a_nested_column_cannot_become_text(model, tmp_path):
 def test_whitespace_table_with_odd_ids(cli, tmp_path):
     source = tmp_path / "ws.txt"
     source.write_text("SNP P\n1:12345:A:G 0.1\nNA 0.2\n. 0.3\nrs7903146 1e-9\n")
-    assert cli(source, "-o", tmp_path / "o.tsv").exit_code == 0
+    assert cli(source, "-o", tmp_path / "o.tsv", "--build", "GRCh38").exit_code == 0
     out = pd.read_csv(tmp_path / "o.tsv", sep="\t", dtype=str, keep_default_na=False)
     assert out["SNP"].tolist() == ["1:12345:A:G", "NA", ".", "rs7903146"]
     assert out[MATCH_COLUMN].tolist() == ["locus", "none", "none", "rsid"]
@@ -305,9 +313,9 @@ def test_gzip_output_is_byte_reproducible(model, tmp_path, sumstats_dir):
         (["--trait", ""], "--trait must be a non-empty text"),
         (["--trait", "  "], "--trait must be a non-empty text"),
         (["--trait", "x" * 100_000], "--trait must be at most 1000 characters"),
-        (["--types", "y," * 100_000], "unknown concept types"),
+        (["--types", "y," * 100_000], "unknown types"),
         (["--build", "hg18"], "unknown build 'hg18'"),
-        (["--types", "nonsense"], "unknown concept types"),
+        (["--types", "nonsense"], "unknown types"),
     ],
 )
 def test_bad_options_exit_2_with_one_line(cli, tmp_path, option, message):
@@ -426,7 +434,7 @@ def test_r_write_table_files_keep_every_row(model, tmp_path):
         script.append(f'write.table(d, "{tmp_path / name}", {args}{row_names})')
     subprocess.run(["Rscript", "-e", "; ".join(script)], check=True)
     for name in R_FORMS:
-        result = annotate(tmp_path / name, model=model, traits=["asthma"])
+        result = annotate(tmp_path / name, model=model, traits=["asthma"], build="GRCh38")
         assert len(result) == 4, name
         assert result[MATCH_COLUMN].tolist()[0] == "rsid", name
         assert result[MATCH_COLUMN].tolist()[1] == "locus", name
@@ -506,7 +514,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(H
 
 def _annotated(model, path, tmp_path, out_name):
     out = tmp_path / out_name
-    annotate(path, traits=["asthma"], model=model, out=out, chunk_rows=5)
+    annotate(path, traits=["asthma"], model=model, out=out, chunk_rows=5, build="GRCh38")
     return out
 
 

@@ -7,10 +7,13 @@ test_that("annotate keeps every row and column as given and appends the GENEREL 
   expect_s3_class(out, "data.frame")
   expect_identical(out[names(gwas)], gwas)
   added <- setdiff(names(out), names(gwas))
-  expect_equal(added[1:3], c("generel_match", "generel_type_2_diabetes",
-                             "generel_coronary_artery_disease"))
-  expect_equal(added[4:11], paste0("generel_top", rep(1:2, each = 4), "_",
+  expect_equal(added[1:5], c("generel_match", "generel_type_2_diabetes",
+                             "generel_type_2_diabetes_pct", "generel_coronary_artery_disease",
+                             "generel_coronary_artery_disease_pct"))
+  expect_equal(added[6:13], paste0("generel_top", rep(1:2, each = 4), "_",
                                    c("id", "name", "type", "score")))
+  pct <- out$generel_type_2_diabetes_pct
+  expect_true(all(pct >= 0 & pct <= 1, na.rm = TRUE) && any(!is.na(pct)))
   expect_true(all(out$generel_match %in% c("rsid", "chrpos", "locus", "none")))
   expect_true(is.double(out$generel_type_2_diabetes) && is.character(out$generel_top1_name))
   # the trait column is the similarity of each SNP with the trait

@@ -32,3 +32,18 @@ test_that("one item works, and an rsid the model cannot place gives NA", {
   expect_true(is.na(s[2, 1]))
   expect_error(generel_similarity(c("a", NA)), "without NA", class = "generel_error")
 })
+
+test_that("percentile = TRUE adds each score's percentile against the fixed reference", {
+  skip_if_no_python()
+  x <- c("rs7903146", "type 2 diabetes", "rs999999999")
+  out <- generel_similarity(x, c("insulin resistance", "asthma"), percentile = TRUE)
+  expect_named(out, c("similarity", "percentile"))
+  expect_equal(out$similarity, generel_similarity(x, c("insulin resistance", "asthma")))
+  expect_equal(dimnames(out$percentile), dimnames(out$similarity))
+  expect_true(all(out$percentile[1:2, ] >= 0 & out$percentile[1:2, ] <= 1))
+  expect_true(all(is.na(out$percentile[3, ])))
+  pairs <- generel_similarity(x[1:2], c("insulin resistance", "asthma"), pairwise = TRUE,
+                              percentile = TRUE)
+  expect_equal(pairs$percentile, diag(out$percentile[1:2, ]), tolerance = 1e-6)
+  expect_error(generel_similarity(x, percentile = NA), "percentile", class = "generel_error")
+})

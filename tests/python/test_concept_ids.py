@@ -1,0 +1,139 @@
+"""Catalog ids stand for their concepts everywhere an item is read, and `search` finds them."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import pygenerel
+from pygenerel.annotation import annotate
+from pygenerel.cli import main
+from pygenerel.errors import InputError
+from pygenerel.runtime import load_model
+from pygenerel.runtime.items import concept_id, parse_items
+
+# id -> catalog name, one per ontology, from the shipped bundle's concepts.tsv.gz
+IDS = {
+    "EFO:0000384": "Crohn's disease",
+    "MONDO:0005148": "type 2 diabetes mellitus",
+    "DOID:9352": "type 2 diabetes mellitus",
+    "HP:0000822": "Hypertension",
+    "MESH:D003924": "Diabetes Mellitus, Type 2",
+    "HGNC:6091": "INSR",
+    "phecode:250.2": "Type 2 diabetes",
+}
+
+
+@pytest.fixture(scope="module")
+def shipped(default_bundle_dir):
+    return load_model(default_bundle_dir)
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_bundle_dir):
+    return load_model(tiny_bundle_dir)
+
+
+def test_common_spellings_read_as_the_catalog_id():
+    spellings = {
+        "EFO:0000384": "EFO:0000384",
+        "efo:0000384": "EFO:0000384",
+        "EFO_0000384": "EFO:0000384",
+        " http://www.ebi.ac.uk/efo/EFO_0000384 ": "EFO:0000384",
+        "MeSH:D003924": "MESH:D003924",
+        "mesh:d003924": "MESH:D003924",
+        "Mondo_0005148": "MONDO:0005148",
+        "PheCode:250.2": "phecode:250.2",
+        "ORPHA:425": "Orphanet:425",
+        "type 2 diabetes": None,
+        "Vitamin_D": None,
+        "X:5": None,
+    }
+    assert {text: concept_id(text) for text in spellings} == spellings
+    assert parse_items(["HP:0000822", "rs1", "asthma"]).form == ["id", "rsid", "text"]
+    assert parse_items(["HP:0000822"], kind="text").form == ["id"]
+    assert parse_items(["HP:0000822"], kind="snp").form == ["invalid"]
+
+
+def test_every_id_in_the_catalog_reads_as_itself(shipped):
+    ids = shipped.catalog.table["id"]
+    known = ids[ids.map(concept_id).notna()]
+    assert len(known) > 0.9 * len(ids)
+    assert (known.map(concept_id) == known).all()
+
+
+def test_an_id_embeds_exactly_as_its_catalog_name(shipped):
+    assert list(shipped.catalog.table.set_index("id").loc[list(IDS), "name"]) == list(IDS.values())
+    by_id = shipped.embed(["efo_0000384", *list(IDS)[1:]])
+    assert np.array_equal(by_id, shipped.embed(list(IDS.values())))
+    matched = shipped.match(["EFO_0000384", "Crohn's disease", "rs7903146"])
+    assert matched["how"].tolist() == ["id", "text", "rsid"]
+    assert matched["kind"].tolist() == ["text", "text", "snp"]
+    assert matched["name"].tolist() == ["Crohn's disease", "", ""]
+    scores = shipped.similarity(["EFO:0000384"], ["Crohn's disease", "MESH:D003924"])
+    assert scores[0, 0] == pytest.approx(1, abs=1e-5) and scores[0, 1] < 0.9
+
+
+def test_an_unknown_id_is_an_error_naming_it(shipped):
+    for call in (shipped.embed, shipped.match, shipped.similarity):
+        with pytest.raises(InputError, match=r"^unknown concept id 'EFO:9999999'; see `pygenerel"):
+            call(["asthma", "efo_9999999"])
+
+
+def test_a_query_by_id_has_the_neighbors_of_its_name(tiny):
+    table = tiny.neighbors(["EFO:0000384", "Crohn's disease"], k=5, types="disease,trait")
+    by_id, by_name = (
+        part.drop(columns="query").reset_index(drop=True)
+        for _, part in table.groupby("query", sort=False)
+    )
+    pd.testing.assert_frame_equal(by_id, by_name)
+
+
+def test_cli_reads_ids_and_rejects_an_unknown_one_in_one_line(tiny_bundle_dir):
+    runner = CliRunner()
+    model = ["--model", str(tiny_bundle_dir)]
+    result = runner.invoke(main, ["similarity", "HP:0000822", "--to", "Hypertension", *model])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split("\n")[1] == "HP:0000822\tHypertension\t1.0000"
+    for command in (["similarity", "asthma", "EFO:9999999"], ["neighbors", "EFO_9999999"]):
+        result = runner.invoke(main, [*command, *model])
+        assert result.exit_code == 2
+        assert result.stderr == "Error: unknown concept id 'EFO:9999999'; see `pygenerel search`\n"
+
+
+def test_search_finds_a_concept_by_name_and_by_id(shipped, default_bundle_dir, monkeypatch):
+    found = shipped.catalog.search("Type 2  DIABETES", n=5)
+    assert list(found.columns) == ["id", "name", "type"] and len(found) == 5
+    assert found["name"].str.lower().str.contains("type 2 diabetes").all()
+    assert found["name"].iloc[0] == "Type 2 diabetes"  # exact names before longer ones
+    assert {"MONDO:0005148", "DOID:9352"} <= set(shipped.catalog.search("type 2 diabetes")["id"])
+    for text in ("MONDO:0005148", "mondo_0005148"):
+        assert shipped.catalog.search(text).values.tolist() == [
+            ["MONDO:0005148", "type 2 diabetes mellitus", "disease"]
+        ]
+    diseases = shipped.catalog.search("diabetes", types="disease", n=50)
+    assert len(diseases) == 50 and set(diseases["type"]) == {"disease"}
+    assert shipped.catalog.search("no such concept anywhere").empty
+    for bad in ({"text": " "}, {"text": "asthma", "n": 0}, {"text": "asthma", "types": "organ"}):
+        with pytest.raises(InputError):
+            shipped.catalog.search(**bad)
+    monkeypatch.setenv("PYGENEREL_MODEL", str(default_bundle_dir))
+    pd.testing.assert_frame_equal(pygenerel.search("type 2 diabetes", n=5), found)
+    result = CliRunner().invoke(main, ["search", "type", "2", "diabetes", "-n", "3"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split("\n")[:2] == [
+        "id\tname\ttype",
+        "phecode:250.2\tType 2 diabetes\tdisease",
+    ]
+
+
+def test_annotate_scores_a_trait_by_id_as_by_its_name(tiny):
+    rsids = ["rs7903146", *tiny.snps.table["rsid"][:2]]
+    gwas = pd.DataFrame({"SNP": rsids, "P": [1e-9, 1e-6, 0.5]})
+    scored = annotate(gwas, traits=["MONDO_0005148", "type 2 diabetes mellitus"], model=tiny)
+    assert np.array_equal(
+        scored["generel_mondo_0005148"], scored["generel_type_2_diabetes_mellitus"]
+    )
+    assert scored["generel_mondo_0005148"].notna().all()
+    with pytest.raises(InputError, match="unknown concept id 'MONDO:9999999'"):
+        annotate(gwas, traits=["MONDO:9999999"], model=tiny)

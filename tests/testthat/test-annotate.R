@@ -10,11 +10,11 @@ test_that("annotate keeps every row and column as given and appends the GENEREL 
   expect_equal(added[1:5], c("generel_match", "generel_type_2_diabetes",
                              "generel_type_2_diabetes_pct", "generel_coronary_artery_disease",
                              "generel_coronary_artery_disease_pct"))
-  expect_equal(added[6:13], paste0("generel_top", rep(1:2, each = 4), "_",
-                                   c("id", "name", "type", "score")))
+  expect_equal(added[6:14], c("generel_genes", paste0("generel_top", rep(1:2, each = 4), "_",
+                                                     c("id", "name", "type", "score"))))
   pct <- out$generel_type_2_diabetes_pct
   expect_true(all(pct >= 0 & pct <= 1, na.rm = TRUE) && any(!is.na(pct)))
-  expect_true(all(out$generel_match %in% c("rsid", "chrpos", "locus", "none")))
+  expect_true(all(out$generel_match %in% c("rsid", "chrpos", "locus", "rsid_locus", "none")))
   expect_true(is.double(out$generel_type_2_diabetes) && is.character(out$generel_top1_name))
   # the trait column is the similarity of each SNP with the trait
   rows <- which(out$generel_match == "rsid")[1:5]

@@ -238,8 +238,8 @@ class Scorer:
                 self.choice = infer_build(self.hits, chroms, positions, self.source)
                 if not self.choice.evidence:
                     raise AnnotateError(
-                        f"{self.source}: cannot tell the genome build of the positions "
-                        f"({self.choice.reason}); pass --build GRCh37 or --build GRCh38"
+                        f"{self.source}: cannot tell the genome build of the positions: "
+                        f"{self.choice.reason}; pass --build GRCh37 or --build GRCh38"
                     )
             self.summary.build = self.choice
         elif self.choice is not None and self.choice.evidence and len(located):

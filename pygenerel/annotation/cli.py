@@ -23,7 +23,9 @@ from pygenerel.annotation.annotate import MAX_TOP_K
     "--top-k", type=click.IntRange(1, MAX_TOP_K), help="Add the K most related concepts per SNP."
 )
 @click.option(
-    "--types", help="Concept types for --top-k, comma-separated (e.g. disease,phenotype)."
+    "--types",
+    help="Concept types for --top-k, comma-separated (e.g. disease,phenotype) "
+    "[default: every type but genes, which generel_genes lists].",
 )
 @click.option(
     "--p-threshold", type=float, help="Score only rows with P at or below this (others NA)."

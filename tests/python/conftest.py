@@ -3,6 +3,7 @@
 Each artefact is built once into `$PYGENEREL_CACHE` (default `.cache/`) under a name keyed by the
 source code that builds it, so a code change rebuilds it and an unchanged tree reuses it.
 """
+
 import atexit
 import hashlib
 import os
@@ -14,6 +15,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("PYGENEREL_CACHE", ROOT / ".cache"))
+SUMSTATS_FILES = [  # the real summary statistics in RAW/sumstats, sorted
+    "echodata_BST1_Nalls2019_PD_locus.tsv.gz",
+    "locuscomparer_gwas.tsv.gz",
+    "locuszoomr_SLE_gwas_sub.tsv.gz",
+    "topr_CD_FINNGEN_p1e-3_hg38.tsv.gz",
+    "topr_CD_UKBB_p1e-3_hg38.tsv.gz",
+    "topr_UC_UKBB_p1e-3_hg38.tsv.gz",
+]
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -33,7 +42,9 @@ def _exit_now(status: int) -> None:
 def _raw_dir() -> Path:
     raw = Path(os.environ.get("PYGENEREL_RAW", ROOT.parent / "shared" / "data" / "raw"))
     if not (raw / "SOURCES.md").exists():
-        pytest.fail(f"raw data not found at {raw}: put ../shared beside the checkout or set PYGENEREL_RAW")
+        pytest.fail(
+            f"raw data not found at {raw}: put ../shared beside the checkout or set PYGENEREL_RAW"
+        )
     return raw
 
 
@@ -90,7 +101,9 @@ def tiny_model_dir(corpus_dir) -> Path:
     from pygenerel.train import train
 
     key = _code_key("corpus", "model", "train")
-    return _cached("test-tiny-model", key, lambda out: train(preset="tiny", corpus_dir=corpus_dir, out_dir=out))
+    return _cached(
+        "test-tiny-model", key, lambda out: train(preset="tiny", corpus_dir=corpus_dir, out_dir=out)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +112,9 @@ def tiny_bundle_dir(tiny_model_dir, corpus_dir) -> Path:
 
     key = _code_key("corpus", "model", "train", "export")
     return _cached(
-        "test-tiny-bundle", key, lambda out: export_bundle(tiny_model_dir, out, corpus_dir=corpus_dir)
+        "test-tiny-bundle",
+        key,
+        lambda out: export_bundle(tiny_model_dir, out, corpus_dir=corpus_dir),
     )
 
 

@@ -98,16 +98,21 @@ def test_r_quoted_tsv_values_keep_their_quotes_and_still_match(model, tmp_path):
 ODD_IDS = ["1:12345:A:G", "NA", "", None, "rs7903146", "chrX:5000000", "."]
 
 
+def write_parquet(columns: dict, path, writer: str):
+    """A Parquet file as pandas 3, Polars or pyarrow writes it (large_string, string_view, ...)."""
+    if writer == "pandas":
+        pd.DataFrame(columns).to_parquet(path)
+    elif writer == "polars":
+        pl.DataFrame(columns).write_parquet(path)
+    else:
+        pq.write_table(pa.table(columns), path)
+    return path
+
+
 @pytest.mark.parametrize("writer", ["pandas", "polars", "pyarrow"])
 def test_parquet_with_odd_ids_from_every_writer(cli, tmp_path, writer):
     data = {"SNP": ODD_IDS, "P": [0.1, 0.2, None, 0.4, 1e-9, 0.3, 0.5]}
-    path = tmp_path / "in.parquet"
-    if writer == "pandas":
-        pd.DataFrame(data).to_parquet(path)
-    elif writer == "polars":
-        pl.DataFrame(data).write_parquet(path)
-    else:
-        pq.write_table(pa.table(data), path)
+    path = write_parquet(data, tmp_path / "in.parquet", writer)
     assert cli(path, "--trait", "asthma", "--build", "GRCh38").exit_code == 0
     out = pq.read_table(tmp_path / "in.generel.parquet")
     assert out.column("SNP").to_pylist() == ODD_IDS and out.num_rows == len(ODD_IDS)
@@ -582,13 +587,7 @@ def test_parquet_round_trip_keeps_every_value(model, tmp_path_factory, table, wr
     tmp_path = tmp_path_factory.mktemp("pq")
     header, rows = table
     columns = {name: [r[i] for r in rows] for i, name in enumerate(header)}
-    path = tmp_path / "in.parquet"
-    if writer == "pandas":
-        pd.DataFrame(columns).to_parquet(path)
-    elif writer == "polars":
-        pl.DataFrame(columns).write_parquet(path)
-    else:
-        pq.write_table(pa.table(columns), path)
+    path = write_parquet(columns, tmp_path / "in.parquet", writer)
     out = _annotated(model, path, tmp_path, out_name)
     if out_name.endswith(".parquet"):
         back = pq.read_table(out)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import SUMSTATS_FILES
 
 from pygenerel.annotation.annotate import HOWS, MATCH_COLUMN, annotate, trait_column
 from pygenerel.cli import main
@@ -28,14 +29,6 @@ FAMOUS = {  # outside the vocabulary: rsid -> (chr, GRCh37, GRCh38) as dbSNP giv
     "rs2066844": ("16", 50745926, 50712015),  # NOD2
     "rs34637584": ("12", 40734202, 40340400),  # LRRK2
 }
-SUMSTATS = [
-    "echodata_BST1_Nalls2019_PD_locus.tsv.gz",
-    "locuscomparer_gwas.tsv.gz",
-    "locuszoomr_SLE_gwas_sub.tsv.gz",
-    "topr_CD_FINNGEN_p1e-3_hg38.tsv.gz",
-    "topr_CD_UKBB_p1e-3_hg38.tsv.gz",
-    "topr_UC_UKBB_p1e-3_hg38.tsv.gz",
-]
 
 
 def without_positions(bundle_dir, out):
@@ -179,7 +172,7 @@ def test_annotate_takes_the_table_only_for_rows_without_a_usable_position(shippe
 def test_coverage_of_the_real_sumstats_before_and_after(shipped, shipped_before, sumstats_dir):
     """Rows that matched before match the same way; only rows that matched nothing gain."""
     lines = [f"{'file':<42} {'rows':>7}  " + " ".join(f"{h:>10}" for h in HOWS)]
-    for name in SUMSTATS:
+    for name in SUMSTATS_FILES:
         counts = {}
         for label, model in (("before", shipped_before), ("after", shipped)):
             summary = annotate(sumstats_dir / name, model=model).attrs["generel"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import SUMSTATS_FILES
 
 from pygenerel.cli import main
 from pygenerel.runtime import load_model
@@ -81,19 +82,9 @@ RUN_OPTIONS = [
     "--p-threshold",
     "5e-8",
 ]
-SUMSTATS = sorted(
-    [
-        "echodata_BST1_Nalls2019_PD_locus.tsv.gz",
-        "locuscomparer_gwas.tsv.gz",
-        "locuszoomr_SLE_gwas_sub.tsv.gz",
-        "topr_CD_FINNGEN_p1e-3_hg38.tsv.gz",
-        "topr_CD_UKBB_p1e-3_hg38.tsv.gz",
-        "topr_UC_UKBB_p1e-3_hg38.tsv.gz",
-    ]
-)
 
 
-@pytest.mark.parametrize("name", SUMSTATS)
+@pytest.mark.parametrize("name", SUMSTATS_FILES)
 def test_the_run_command_annotates_the_real_sumstats(
     default_bundle_dir, sumstats_dir, tmp_path, name
 ):

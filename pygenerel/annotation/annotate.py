@@ -31,6 +31,7 @@ from pygenerel.annotation.output import signals_as_exit
 from pygenerel.annotation.reader import Chunk, open_table, prefetched
 from pygenerel.annotation.variants import Variants, parse_numbers, parse_variants
 from pygenerel.annotation.writer import TableWriter, default_output
+from pygenerel.arguments import whole_number
 from pygenerel.builds import DEFAULT_BUILD, normalize_build, past_chromosome_end
 from pygenerel.errors import shown
 
@@ -303,18 +304,7 @@ def checked_traits(traits) -> list[str]:
 
 
 def checked_top_k(top_k) -> int | None:
-    if top_k is None:
-        return None
-    if (
-        isinstance(top_k, bool)
-        or not isinstance(top_k, (int, np.integer, float))
-        or not float(top_k).is_integer()
-        or not 1 <= top_k <= MAX_TOP_K
-    ):
-        raise AnnotateError(
-            f"--top-k must be a whole number from 1 to {MAX_TOP_K}, got {shown(top_k)}"
-        )
-    return int(top_k)
+    return None if top_k is None else whole_number(top_k, "--top-k", MAX_TOP_K)
 
 
 def checked_p_threshold(p_threshold) -> float | None:

@@ -8,13 +8,12 @@ Lookup by id and search by name read the table alone, so they need no embeddings
 
 from __future__ import annotations
 
-import math
-import numbers
 import sys
 
 import numpy as np
 import pandas as pd
 
+from pygenerel.arguments import whole_number
 from pygenerel.errors import InputError, shown
 from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
 from pygenerel.runtime.int8 import Int8Rows, quantize_rows
@@ -111,7 +110,7 @@ class ConceptCatalog:
         shorter name. Plain string matching, so it needs no embeddings and answers at once."""
         if not isinstance(text, str) or not text.strip():
             raise InputError(f"search text must be a non-empty string, got {shown(text)}")
-        n = _check_n(n)
+        n = whole_number(n, "n")
         types = self._types(types)
         table = self.table[self.table["type"].isin(types)] if types else self.table
         query = " ".join(text.split()).lower()
@@ -161,13 +160,3 @@ class ConceptCatalog:
         codes, scales = quantize_rows(self._text_encoder.encode_uncached(list(self.table["name"])))
         save_verified(self._cache_dir, {"codes": codes, "scales": scales})
         return Int8Rows(codes, scales)
-
-
-def _check_n(n) -> int:
-    """n as an int >= 1; whole floats pass, as R hands every number over as a double."""
-    whole = isinstance(n, numbers.Integral) or (
-        isinstance(n, numbers.Real) and math.isfinite(n) and float(n).is_integer()
-    )
-    if isinstance(n, bool) or not whole or n < 1:
-        raise InputError(f"n must be a positive whole number, got {n!r}")
-    return int(n)

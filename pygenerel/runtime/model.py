@@ -6,12 +6,10 @@ NaN row and how="none" instead of an exception, so one bad item never sinks a ba
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 import pandas as pd
 
+from pygenerel.arguments import whole_number
 from pygenerel.builds import BUILDS, check_build
 from pygenerel.errors import BundleError, InputError, shown
 from pygenerel.runtime.bundle import open_bundle
@@ -265,7 +263,7 @@ class Model:
         types: concept types as a list or one comma-separated string, "snp" to search SNPs too;
         None (or empty) searches every concept type but not SNPs.
         """
-        k, types = _check_k(k), self.search_types(types)
+        k, types = whole_number(k, "k"), self.search_types(types)
         queries = [query] if isinstance(query, str) else list(query)
         _, emb, _, rsid, kinds = self._resolve(queries, kind, build)
         frames = []
@@ -358,13 +356,3 @@ class Model:
             "evaluation": m.get("evaluation") or {},
             "created": m.get("created"),
         }
-
-
-def _check_k(k) -> int:
-    """k as an int >= 1; whole floats pass, as R hands every number over as a double."""
-    whole = isinstance(k, numbers.Integral) or (
-        isinstance(k, numbers.Real) and math.isfinite(k) and float(k).is_integer()
-    )
-    if isinstance(k, bool) or not whole or k < 1:
-        raise InputError(f"k must be a positive whole number, got {k!r}")
-    return int(k)

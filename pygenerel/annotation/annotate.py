@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import re
 import sys
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from pygenerel.annotation.build import (
 from pygenerel.annotation.columns import ColumnMap, check_unique, detect_columns
 from pygenerel.annotation.errors import AnnotateError
 from pygenerel.annotation.output import signals_as_exit
+from pygenerel.annotation.progress import Progress
 from pygenerel.annotation.reader import Chunk, open_table, prefetched
 from pygenerel.annotation.variants import Variants, parse_numbers, parse_variants
 from pygenerel.annotation.writer import TableWriter, default_output
@@ -45,7 +45,6 @@ MAX_TOP_K = 100  # 400 columns; more is a mistake, and its score matrices would 
 TOPK_BATCH = 256  # SNPs scored against the whole catalog at once: bounds the score matrix
 INFER_ROWS = 50_000  # positions the build is inferred from
 CHECK_ROWS = 5_000  # positions per later chunk re-checked against the inferred build
-PROGRESS_SECONDS = 10.0
 FLOAT, STRING = pa.float32(), pa.string()
 
 
@@ -349,12 +348,14 @@ def annotate(
     model=None,
     chunk_rows=CHUNK_ROWS,
     verbose=False,
+    progress=False,
 ):
     """Annotate a GWAS table (a path or a DataFrame) with GENEREL matches and scores.
 
     Returns a DataFrame (the input's columns untouched, then `generel_match`, one
     `generel_<trait>` column per trait and `generel_top<r>_{id,name,type,score}` for top_k),
     or, when `out` is given for a file, the path written. `df.attrs["generel"]` holds the summary.
+    progress=True draws a progress line on stderr while a file is read.
     """
     overrides = {"snp": snp_col, "chr": chr_col, "pos": pos_col, "p": p_col}
     options = {
@@ -372,11 +373,11 @@ def annotate(
         return _annotate_frame(path_or_df, model, overrides, options, chunk_rows, log)
     source = open_table(path_or_df)
     log(source.describe())
+    args = (source, model, overrides, options, chunk_rows, log)
+    shown_progress = Progress() if progress else None
     if out is None:
         parts = []
-        summary = _annotate_chunks(
-            source, model, overrides, options, chunk_rows, log, lambda table: parts.append(table)
-        )
+        summary = _annotate_chunks(*args, parts.append, shown_progress)
         frame = pa.concat_tables(parts).to_pandas()
         frame.attrs["generel"] = summary.as_dict()
         return frame
@@ -384,7 +385,7 @@ def annotate(
         writer = None
         try:
             writer = TableWriter(out, inputs=[source.path])
-            _annotate_chunks(source, model, overrides, options, chunk_rows, log, writer.write)
+            _annotate_chunks(*args, writer.write, shown_progress)
             name = writer.commit()
         except BaseException:
             if writer is not None:
@@ -399,7 +400,9 @@ def annotate_file(path, out=None, **options):
     return annotate(path, out=out or default_output(path), **options)
 
 
-def _annotate_chunks(source, model, overrides, options, chunk_rows, log, emit) -> Summary:
+def _annotate_chunks(
+    source, model, overrides, options, chunk_rows, log, emit, progress=None
+) -> Summary:
     chunks = prefetched(source.chunks(chunk_rows))
     first = next(chunks, None)
     if first is None:
@@ -409,15 +412,15 @@ def _annotate_chunks(source, model, overrides, options, chunk_rows, log, emit) -
     for line in columns.describe():
         log(f"  {line}")
     scorer = Scorer(_load(model), columns, source.names, str(source.path), **options)
-    last = time.monotonic()
     for chunk in itertools.chain([first], chunks):
         table = chunk.table
         for name, column in zip(scorer.added, scorer(chunk).columns):
             table = table.append_column(name, column)
         emit(table)
-        if time.monotonic() - last > PROGRESS_SECONDS:
-            log(f"  ... {scorer.summary.rows:,} rows")
-            last = time.monotonic()
+        if progress:
+            progress.update(scorer.summary.rows, chunk.done)
+    if progress:
+        progress.close(scorer.summary.rows)
     for line in scorer.summary.lines():
         log(line)
     return scorer.summary

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from pygenerel.annotation.annotate import MAX_TOP_K
@@ -54,6 +56,11 @@ from pygenerel.annotation.annotate import MAX_TOP_K
 @click.option(
     "-q", "--quiet", is_flag=True, help="No column report, progress or summary on stderr."
 )
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="A progress line (rows/s, time left) on stderr [default: when stderr is a terminal].",
+)
 def annotate(
     table,
     out,
@@ -69,6 +76,7 @@ def annotate(
     force_build,
     model_path,
     quiet,
+    progress,
 ):
     """Annotate a GWAS summary-statistics TABLE with GENEREL relatedness scores.
 
@@ -94,4 +102,5 @@ def annotate(
         force_build=force_build,
         model=model_path,
         verbose=not quiet,
+        progress=not quiet and (sys.stderr.isatty() if progress is None else progress),
     )

@@ -12,6 +12,7 @@ A row of the wrong width, bytes that are not UTF-8, or a truncated file is an er
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import threading
@@ -42,6 +43,7 @@ class Chunk:
     table: pa.Table
     first: int  # the first row's line in a file, or its 1-based position in a DataFrame
     unit: str = "line"
+    done: float | None = None  # share of the source read once this chunk was, for progress
 
     def locate(self, row: int) -> str:
         return f"{self.unit} {self.first + row}"
@@ -70,18 +72,20 @@ class TableSource:
             return
         tables = self._quoted_text() if self.format in ("csv", "semicolon") else self._line_text()
         line = self.header_line + 1
-        for first, table in tables:
+        for first, table, done in tables:
             line = line if first is None else first
             for start in range(0, table.num_rows, rows):
                 piece = table.slice(start, rows)
-                yield Chunk(piece, line)
+                yield Chunk(piece, line, done=done)
                 line += piece.num_rows
 
     def _parquet(self, rows: int) -> Iterator[Chunk]:
         try:
-            batches = pq.ParquetFile(self.path).iter_batches(batch_size=rows)
-            for number, batch in enumerate(batches):
-                yield Chunk(pa.Table.from_batches([batch]), number * rows + 1, unit="row")
+            parquet = pq.ParquetFile(self.path)
+            total = max(parquet.metadata.num_rows, 1)
+            for number, batch in enumerate(parquet.iter_batches(batch_size=rows)):
+                done = min((number + 1) * rows / total, 1.0)
+                yield Chunk(pa.Table.from_batches([batch]), number * rows + 1, "row", done)
         except (pa.ArrowException, OSError) as error:
             raise AnnotateError(f"{self.path}: cannot read the Parquet data ({error})") from None
 
@@ -98,12 +102,12 @@ class TableSource:
             quoted_strings_can_be_null=False,
         )
 
-    def _line_text(self) -> Iterator[tuple[int, pa.Table]]:
+    def _line_text(self) -> Iterator[tuple[int, pa.Table, float]]:
         """TSV and whitespace tables: blocks of whole lines, each parsed with quoting off."""
         parse = pacsv.ParseOptions(
             delimiter="\t", quote_char=False, ignore_empty_lines=not self._one_column
         )
-        for first, block in _line_blocks(self.path, self.compression, self.header_line):
+        for first, block, done in _line_blocks(self.path, self.compression, self.header_line):
             if self.format == "whitespace":
                 block = _whitespace_to_tabs(block, self.path, first)
             read = pacsv.ReadOptions(column_names=self.names, block_size=len(block) + 1)
@@ -116,9 +120,9 @@ class TableSource:
                 )
             except pa.ArrowInvalid as error:
                 raise AnnotateError(self._locate(block, first, error)) from None
-            yield first, table
+            yield first, table, done
 
-    def _quoted_text(self) -> Iterator[tuple[None, pa.Table]]:
+    def _quoted_text(self) -> Iterator[tuple[None, pa.Table, float]]:
         """CSV (comma or semicolon): RFC 4180 quoting, streamed by pyarrow."""
         options = {
             "read_options": pacsv.ReadOptions(
@@ -132,9 +136,9 @@ class TableSource:
             "convert_options": self._convert_options(),
         }
         try:
-            with pa.input_stream(str(self.path), compression=self.compression) as stream:
+            with _opened(self.path, self.compression) as (stream, done):
                 for batch in pacsv.open_csv(stream, **options):
-                    yield None, pa.Table.from_batches([batch])
+                    yield None, pa.Table.from_batches([batch]), done()
         except (pa.ArrowException, OSError, EOFError, UnicodeError) as error:
             raise AnnotateError(self._explain_quoted(error)) from None
 
@@ -201,12 +205,21 @@ def _whitespace_to_tabs(block: bytes, path: Path, first: int) -> bytes:
     return b"\n".join(out)
 
 
-def _read_blocks(path: Path, compression, size: int) -> Iterator[bytes]:
-    """The (decompressed) bytes of a file; a damaged or truncated file is an error naming it."""
+@contextlib.contextmanager
+def _opened(path: Path, compression):
+    """(the decompressed stream, done()): done() is the share of the file on disk read so far."""
+    size = max(path.stat().st_size, 1)
+    with open(path, "rb") as raw, pa.input_stream(raw, compression=compression) as stream:
+        yield stream, lambda: min(raw.tell() / size, 1.0)
+
+
+def _read_blocks(path: Path, compression, size: int) -> Iterator[tuple[bytes, float]]:
+    """(decompressed bytes, share of the file read); a damaged or truncated file is an error
+    naming it."""
     try:
-        with pa.input_stream(str(path), compression=compression) as stream:
+        with _opened(path, compression) as (stream, done):
             while data := stream.read(size):
-                yield data
+                yield data, done()
     except (OSError, EOFError, pa.ArrowException) as error:
         raise AnnotateError(
             f"{path}: cannot read to the end ({str(error).splitlines()[0]}); "
@@ -214,10 +227,10 @@ def _read_blocks(path: Path, compression, size: int) -> Iterator[bytes]:
         ) from None
 
 
-def _line_blocks(path: Path, compression, skip: int) -> Iterator[tuple[int, bytes]]:
-    """(line number of the first line, whole lines) after the first `skip` lines."""
-    line, rest = 1, b""
-    for data in _read_blocks(path, compression, BLOCK_BYTES):
+def _line_blocks(path: Path, compression, skip: int) -> Iterator[tuple[int, bytes, float]]:
+    """(line number of the first line, whole lines, share read) after the first `skip` lines."""
+    line, rest, done = 1, b"", 0.0
+    for data, done in _read_blocks(path, compression, BLOCK_BYTES):
         data = rest + data
         cut = data.rfind(b"\n") + 1
         block, rest = data[:cut], data[cut:]
@@ -225,16 +238,16 @@ def _line_blocks(path: Path, compression, skip: int) -> Iterator[tuple[int, byte
             block = block[block.find(b"\n") + 1 :]
             skip, line = skip - 1, line + 1
         if block:
-            yield line, block
+            yield line, block, done
             line += block.count(b"\n")
     if rest and not skip:
-        yield line, rest + b"\n"
+        yield line, rest + b"\n", done
 
 
 def _raw_lines(path: Path, compression) -> Iterator[tuple[int, bytes]]:
     """(1-based number, bytes without the newline) for every line of a possibly compressed file."""
     number, rest = 0, b""
-    for data in _read_blocks(path, compression, 1 << 16):
+    for data, _ in _read_blocks(path, compression, 1 << 16):
         lines = (rest + data).split(b"\n")
         rest = lines.pop()
         for line in lines:

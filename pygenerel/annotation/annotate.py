@@ -122,7 +122,8 @@ class Scorer:
     ):
         self.model, self.columns, self.source = model, columns, source
         self.traits, self.top_k, self.p_threshold = traits, top_k, p_threshold
-        self.given = None if normalize_build(build) == "auto" else normalize_build(build)
+        build = normalize_build(build)
+        self.given = None if build == "auto" else build
         self.force_build = bool(force_build)
         if self.force_build and self.given is None:
             raise AnnotateError("--force-build needs --build GRCh37 or --build GRCh38")
@@ -177,12 +178,15 @@ class Scorer:
             variants = self._variants(table.take(pa.array(scored, pa.int64())))
         how = np.full(n, None, dtype=object)
         emb = np.full((0, self.model.dim), np.nan, dtype=np.float32)
+        chroms38, pos38 = np.zeros(0, object), np.zeros(0, np.int64)
         if len(scored):
             rsids, chroms, positions = variants.take()
             past_end = past_chromosome_end(chroms, positions, build)
             positions = np.where(past_end, -1, positions)
             self.summary.past_end += int(past_end.sum())
-            emb, how[scored] = self.model.embed_variants(rsids, chroms, positions, build=build)
+            emb, how[scored], chroms38, pos38 = self.model.place_variants(
+                rsids, chroms, positions, build=build
+            )
         columns = {MATCH_COLUMN: pa.array(how, pa.string())}
         if self.traits:
             scores = emb @ self.trait_vectors.T
@@ -191,12 +195,7 @@ class Scorer:
                 columns[name] = _spread(scores[:, j], scored, n)
                 columns[f"{name}_pct"] = _spread(percentiles[:, j], scored, n)
         if self.top_k:
-            loci = (
-                self.model.variant_loci(rsids, chroms, positions, build)
-                if len(scored)
-                else (np.zeros(0, object), np.zeros(0, np.int64))
-            )
-            columns.update(self._top(emb, scored, n, *loci))
+            columns.update(self._top(emb, scored, n, chroms38, pos38))
         self.summary.rows += n
         self.summary.not_scored += n - len(scored)
         self.summary.matched.update({h: int((how[scored] == h).sum()) for h in HOWS})

@@ -158,7 +158,7 @@ def text_rows(table: pa.Table, delimiter: str, name: str = "output") -> pa.Buffe
         else:
             _refuse_tsv_breakers(values, f"column {shown(label)}", name)
         fields.append(values)
-    return _join_lines(fields, delimiter, table.num_rows)
+    return _join_lines(fields, delimiter)
 
 
 def _as_text(column, label: str, name: str) -> pa.Array:
@@ -198,10 +198,8 @@ def _text(value: str) -> pa.Scalar:
     return pa.scalar(value, pa.large_string())
 
 
-def _join_lines(fields: list[pa.Array], delimiter: str, rows: int) -> pa.Buffer:
-    """One buffer of `rows` lines, each the fields joined by the delimiter, ended by a newline."""
-    if not fields:
-        return pa.py_buffer(b"\n" * rows)
+def _join_lines(fields: list[pa.Array], delimiter: str) -> pa.Buffer:
+    """One buffer of lines, each the fields of a row joined by the delimiter, ended by a newline."""
     line = fields[0] if len(fields) == 1 else pc.binary_join_element_wise(*fields, _text(delimiter))
     line = pc.binary_join_element_wise(line, _text(""), _text("\n"))  # line + "\n" + ""
     if len(line) == 0:

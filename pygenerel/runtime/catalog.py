@@ -71,7 +71,7 @@ class ConceptCatalog:
         """Rows to rank as top concepts: those of the given types, all of them; by default every
         row but identifier-like names and, for a SNP query, genes (a locus's own gene names are
         look-alikes of its nearest gene, which is reported apart: see nearby_genes.py)."""
-        types = self._types(types)
+        types = self.parse_types(types)
         if types:
             return np.flatnonzero(self.table["type"].isin(types).to_numpy())
         keep = ~self.identifier_like
@@ -111,7 +111,7 @@ class ConceptCatalog:
         if not isinstance(text, str) or not text.strip():
             raise InputError(f"search text must be a non-empty string, got {shown(text)}")
         n = whole_number(n, "n")
-        types = self._types(types)
+        types = self.parse_types(types)
         table = self.table[self.table["type"].isin(types)] if types else self.table
         query = " ".join(text.split()).lower()
         ids, names = table["id"].str.lower(), table["name"].str.lower()
@@ -130,16 +130,16 @@ class ConceptCatalog:
         order = rank.sort_values(list(rank.columns), kind="stable").index[:n]
         return table.loc[order, ["id", "name", "type"]].reset_index(drop=True)
 
-    def _types(self, types) -> list[str]:
+    def parse_types(self, types, also=()) -> list[str]:
         """types (a list, one comma-separated string or None) as a list, empty for every type;
-        InputError names any the catalog lacks."""
+        InputError names any that is neither a catalog type nor among `also`."""
         if isinstance(types, str):
             types = types.split(",")
         types = [str(t).strip() for t in ([] if types is None else types) if str(t).strip()]
-        known = sorted(set(self.table["type"]))
+        known = sorted(set(self.table["type"]) | set(also))
         unknown = sorted(set(types) - set(known))
         if unknown:
-            raise InputError(f"unknown types {shown(unknown, 200)}; the catalog has {known}")
+            raise InputError(f"unknown types {shown(unknown, 200)}; this model has {known}")
         return types
 
     def _load(self) -> Int8Rows:

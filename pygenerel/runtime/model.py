@@ -11,7 +11,7 @@ import pandas as pd
 
 from pygenerel.arguments import whole_number
 from pygenerel.builds import BUILDS, check_build
-from pygenerel.errors import BundleError, InputError, shown
+from pygenerel.errors import BundleError, InputError
 from pygenerel.runtime.bundle import open_bundle
 from pygenerel.runtime.catalog import ConceptCatalog
 from pygenerel.runtime.items import parse_items
@@ -113,8 +113,16 @@ class Model:
         `build` ("chrpos"), else from the locus ("locus"; GRCh37 lifted to GRCh38 first), else
         from the locus at the rsid's position in the bundle's table ("rsid_locus"), else "none"
         with a NaN row."""
-        emb, how, _ = self._embed_variants(rsids, chroms, positions, check_build(build))
-        return emb, how
+        return self.place_variants(rsids, chroms, positions, build)[:2]
+
+    def place_variants(self, rsids=None, chroms=None, positions=None, build="GRCh38"):
+        """embed_variants, and where each variant sits: -> (emb, how, chromosomes, GRCh38
+        positions), a vocabulary SNP at its own position, any other as the locus tower read it,
+        (None, -1) if nowhere."""
+        emb, how, _, chroms38, pos38 = self._embed_variants(
+            rsids, chroms, positions, check_build(build)
+        )
+        return emb, how, chroms38, pos38
 
     def _embed_variants(self, rsids, chroms, positions, build):
         rows, chroms38, pos38, how = self._plan_variants(rsids, chroms, positions, build)
@@ -124,7 +132,9 @@ class Model:
         locus = np.flatnonzero((how == "locus") | (how == "rsid_locus"))
         if len(locus):
             emb[locus] = self.locus_encoder(chroms38[locus], pos38[locus])
-        return emb, how, rows
+        chroms38[known] = self.snps.table["chr"].to_numpy(dtype=object)[rows[known]]
+        pos38[known] = self.snps.table["pos_grch38"].to_numpy()[rows[known]]
+        return emb, how, rows, chroms38, pos38
 
     def _plan_variants(self, rsids, chroms, positions, build):
         """-> (vocabulary row or -1, chromosome and GRCh38 position for the locus tower, how).
@@ -163,15 +173,6 @@ class Model:
             how[left[ok]] = "rsid_locus"
         return rows, chroms38, pos38, how
 
-    def variant_loci(self, rsids=None, chroms=None, positions=None, build="GRCh38"):
-        """(chromosomes, GRCh38 positions) where embed_variants places each variant: a vocabulary
-        SNP at its own position, any other as the locus tower reads it; (None, -1) if nowhere."""
-        rows, chroms38, pos38, _ = self._plan_variants(rsids, chroms, positions, check_build(build))
-        known = np.flatnonzero(rows >= 0)
-        chroms38[known] = self.snps.table["chr"].to_numpy(dtype=object)[rows[known]]
-        pos38[known] = self.snps.table["pos_grch38"].to_numpy()[rows[known]]
-        return chroms38, pos38
-
     def position_hits(self, chroms, positions) -> dict:
         """Share of positions found in the vocabulary under each build (for build="auto")."""
         valid = max(int((position_keys(chroms, positions) >= 0).sum()), 1)
@@ -205,7 +206,7 @@ class Model:
             rsids, chroms, positions = (
                 [values[i] for i in snp] for values in (parsed.rsid, parsed.chrom, parsed.pos)
             )
-            emb[snp], how[snp], rows = self._embed_variants(rsids, chroms, positions, build)
+            emb[snp], how[snp], rows, _, _ = self._embed_variants(rsids, chroms, positions, build)
             rsid[snp] = np.where(rows >= 0, self.snps.table["rsid"].to_numpy()[rows], "")
         kinds = np.where(textual, "text", np.where(form == "invalid", "none", "snp"))
         return parsed, emb, how, rsid, kinds
@@ -275,19 +276,9 @@ class Model:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
     def search_types(self, types) -> list | None:
-        """neighbors()' types as a list (None when empty: every concept type); InputError names
-        any this model lacks."""
-        if isinstance(types, str):
-            types = types.split(",")
-        types = [str(t).strip() for t in ([] if types is None else types) if str(t).strip()]
-        concept_types = set(self.catalog.table["type"])
-        unknown = set(types) - concept_types - {SNP_TYPE}
-        if unknown:
-            raise InputError(
-                f"unknown types {shown(sorted(unknown), 200)}; this model has "
-                f"{sorted(concept_types | {SNP_TYPE})}"
-            )
-        return types or None
+        """neighbors()' types as a list (None when empty: every concept type), "snp" included;
+        InputError names any this model lacks."""
+        return self.catalog.parse_types(types, also=(SNP_TYPE,)) or None
 
     def _search(self, emb, queries, query_rsids, snp_queries, k, types):
         """Top k per query: catalog concepts (one per name; for a SNP query no genes or

@@ -8,6 +8,7 @@ figures and the ratios. Targets: trait-only within 4x the read, --top-k 5 within
 
     .venv/bin/python bench/annotate_vs_read.py [--rows 1000000] [--model BUNDLE] [--out-ext .tsv.gz]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,20 +30,32 @@ READ = "import pyarrow.csv as c, sys; c.read_csv(sys.argv[1], parse_options=c.Pa
 
 def make_table(rows: int, path: Path, seed: int = 0) -> Path:
     """SNP, CHR, BP, A1, A2, BETA, SE, P from the HapMap3 hg38 list; P uniform, 0.1% below 1e-8."""
-    snps = pacsv.read_csv(RAW / "snp_reference" / "hapmap3_db151_hg38.snplist.gz",
-                          parse_options=pacsv.ParseOptions(delimiter="\t")).slice(0, rows)
+    snps = pacsv.read_csv(
+        RAW / "snp_reference" / "hapmap3_db151_hg38.snplist.gz",
+        parse_options=pacsv.ParseOptions(delimiter="\t"),
+    ).slice(0, rows)
     rng = np.random.default_rng(seed)
     n = snps.num_rows
     p = rng.random(n) * np.where(rng.random(n) < 0.001, 1e-8, 1.0)  # 0.1% genome-wide hits
     se = rng.uniform(0.005, 0.05, n)
-    table = pa.table({
-        "SNP": snps["rsid"], "CHR": snps["#CHROM"], "BP": snps["POS"], "A1": snps["A1"],
-        "A2": snps["A2"], "BETA": np.round(rng.standard_normal(n) * se, 5), "SE": np.round(se, 5),
-        "P": pa.array(p).cast(pa.string()),
-    })
+    table = pa.table(
+        {
+            "SNP": snps["rsid"],
+            "CHR": snps["#CHROM"],
+            "BP": snps["POS"],
+            "A1": snps["A1"],
+            "A2": snps["A2"],
+            "BETA": np.round(rng.standard_normal(n) * se, 5),
+            "SE": np.round(se, 5),
+            "P": pa.array(p).cast(pa.string()),
+        }
+    )
     with pa.CompressedOutputStream(str(path), "gzip") as sink:
-        pacsv.write_csv(table, sink, pacsv.WriteOptions(delimiter="\t", quoting_style="none",
-                                                           quoting_header="none"))
+        pacsv.write_csv(
+            table,
+            sink,
+            pacsv.WriteOptions(delimiter="\t", quoting_style="none", quoting_header="none"),
+        )
     return path
 
 
@@ -65,7 +78,9 @@ def default_model() -> str:
     try:
         return str(default_model_path())
     except BundleError:
-        bundles = sorted((ROOT / ".cache").glob("test-tiny-bundle-*/manifest.json"), key=os.path.getmtime)
+        bundles = sorted(
+            (ROOT / ".cache").glob("test-tiny-bundle-*/manifest.json"), key=os.path.getmtime
+        )
         if not bundles:
             sys.exit("no model: pass --model, set PYGENEREL_MODEL, or build the tiny test bundle")
         return str(bundles[-1].parent)
@@ -91,27 +106,52 @@ def main() -> None:
     rows = pacsv.read_csv(table, parse_options=pacsv.ParseOptions(delimiter="\t")).num_rows
     read_in_process = time.perf_counter() - start
     read_process, read_rss = run_measured([sys.executable, "-c", READ, str(table)])
-    command = [sys.executable, "-m", "pygenerel.cli", "annotate", str(table), "--trait", args.trait,
-               "-o", str(out), "--model", model]
+    command = [
+        sys.executable,
+        "-m",
+        "pygenerel.cli",
+        "annotate",
+        str(table),
+        "--trait",
+        args.trait,
+        "-o",
+        str(out),
+        "--model",
+        model,
+    ]
     annotate, rss = run_measured(command)
     filtered, filtered_rss = run_measured(command + ["--p-threshold", "5e-8", "-q"])
     top, top_rss = run_measured(command + ["--top-k", "5", "-q"])
-    written = pacsv.open_csv(out, parse_options=pacsv.ParseOptions(delimiter="\t")) \
-        if args.out_ext != ".parquet" else None
-    out_rows = sum(b.num_rows for b in written) if written else \
-        __import__("pyarrow.parquet").parquet.ParquetFile(out).metadata.num_rows
-    print(f"table: {rows:,} rows, {table.stat().st_size / 2**20:.1f} MiB gzip TSV; output {out.name} "
-          f"{out_rows:,} rows; model {Path(model).name}; cpus {os.cpu_count()}")
+    written = (
+        pacsv.open_csv(out, parse_options=pacsv.ParseOptions(delimiter="\t"))
+        if args.out_ext != ".parquet"
+        else None
+    )
+    out_rows = (
+        sum(b.num_rows for b in written)
+        if written
+        else __import__("pyarrow.parquet").parquet.ParquetFile(out).metadata.num_rows
+    )
+    print(
+        f"table: {rows:,} rows, {table.stat().st_size / 2**20:.1f} MiB gzip TSV; output {out.name} "
+        f"{out_rows:,} rows; model {Path(model).name}; cpus {os.cpu_count()}"
+    )
     print(f"pyarrow read, in process:      {read_in_process:6.2f} s")
     print(f"pyarrow read, fresh process:   {read_process:6.2f} s  (peak RSS {read_rss:,.0f} MiB)")
     print(f"pygenerel annotate --trait:    {annotate:6.2f} s  (peak RSS {rss:,.0f} MiB)")
-    print(f"  ... with --p-threshold 5e-8: {filtered:6.2f} s  (peak RSS {filtered_rss:,.0f} MiB; "
-          "every row read, parsed and written, only the hits embedded)")
+    print(
+        f"  ... with --p-threshold 5e-8: {filtered:6.2f} s  (peak RSS {filtered_rss:,.0f} MiB; "
+        "every row read, parsed and written, only the hits embedded)"
+    )
     print(f"  ... with --top-k 5:          {top:6.2f} s  (peak RSS {top_rss:,.0f} MiB)")
-    print(f"ratio annotate / read (process vs process): {annotate / read_process:.2f}x "
-          f"(with --p-threshold: {filtered / read_process:.2f}x)")
-    print(f"ratio annotate / read (in-process read):    {annotate / read_in_process:.2f}x "
-          f"(with --p-threshold: {filtered / read_in_process:.2f}x)")
+    print(
+        f"ratio annotate / read (process vs process): {annotate / read_process:.2f}x "
+        f"(with --p-threshold: {filtered / read_process:.2f}x)"
+    )
+    print(
+        f"ratio annotate / read (in-process read):    {annotate / read_in_process:.2f}x "
+        f"(with --p-threshold: {filtered / read_in_process:.2f}x)"
+    )
     print(f"ratio --top-k 5 / trait only: {top / annotate:.2f}x")
     if out_rows != rows:
         sys.exit(f"annotate wrote {out_rows} rows for {rows}")

@@ -5,6 +5,7 @@ and pairs/s per task, plus the wall time the preset's `steps` would take at the 
 
     .venv/bin/python bench/train_throughput.py --corpus .cache/dev-corpus --preset cpu-default --threads 2
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,19 +52,37 @@ def main() -> None:
                 if k >= args.warmup:
                     times.append(time.perf_counter() - began)
                     pairs += len(batch)
-            rows[task] = {"p": float(share.sum()), "steps_per_s": len(times) / sum(times),
-                          "pairs_per_s": pairs / sum(times), "median_step_s": float(np.median(times))}
-    mean_step = sum(r["p"] / r["steps_per_s"] for r in rows.values())  # seconds per step at the task mix
+            rows[task] = {
+                "p": float(share.sum()),
+                "steps_per_s": len(times) / sum(times),
+                "pairs_per_s": pairs / sum(times),
+                "median_step_s": float(np.median(times)),
+            }
+    mean_step = sum(
+        r["p"] / r["steps_per_s"] for r in rows.values()
+    )  # seconds per step at the task mix
     print(f"preset {args.preset}, {args.threads} threads, corpus {args.corpus}")
     print(f"{'task':<10}{'p(task)':>9}{'steps/s':>9}{'pairs/s':>9}{'median s':>10}")
     for task, r in rows.items():
-        print(f"{task:<10}{r['p']:>9.3f}{r['steps_per_s']:>9.2f}{r['pairs_per_s']:>9.0f}{r['median_step_s']:>10.3f}")
-    print(f"mixed: {1 / mean_step:.2f} steps/s; {config.steps} steps ~ {config.steps * mean_step / 60:.1f} min")
+        print(
+            f"{task:<10}{r['p']:>9.3f}{r['steps_per_s']:>9.2f}{r['pairs_per_s']:>9.0f}{r['median_step_s']:>10.3f}"
+        )
+    print(
+        f"mixed: {1 / mean_step:.2f} steps/s; {config.steps} steps ~ {config.steps * mean_step / 60:.1f} min"
+    )
     if args.json:
         with open(args.json, "w") as handle:
-            json.dump({"preset": args.preset, "threads": args.threads, "tasks": rows,
-                       "mixed_steps_per_s": 1 / mean_step, "estimated_minutes": config.steps * mean_step / 60},
-                      handle, indent=2)
+            json.dump(
+                {
+                    "preset": args.preset,
+                    "threads": args.threads,
+                    "tasks": rows,
+                    "mixed_steps_per_s": 1 / mean_step,
+                    "estimated_minutes": config.steps * mean_step / 60,
+                },
+                handle,
+                indent=2,
+            )
 
 
 if __name__ == "__main__":

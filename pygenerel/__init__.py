@@ -17,6 +17,7 @@ _LAZY = {
     "match": "pygenerel.runtime",
     "search": "pygenerel.runtime",
     "annotate": "pygenerel.annotation",
+    "loci": "pygenerel.annotation",
     "build_corpus": "pygenerel.corpus",
 }
 
@@ -26,6 +27,7 @@ __all__ = [
     "build_corpus",
     "embed",
     "load_model",
+    "loci",
     "match",
     "neighbors",
     "search",

@@ -3,6 +3,7 @@
 Every method goes through pygenerel.annotate, so it takes the same options and gives the same
 numbers as `pygenerel annotate` on the same table.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -22,6 +23,13 @@ class GenerelAccessor:
         from pygenerel.annotation import annotate
 
         return annotate(self._frame, traits=traits, **options)
+
+    def loci(self, traits=(), **options) -> pd.DataFrame:
+        """One row per independent locus, strongest first (see pygenerel.loci): p_threshold,
+        window, top_k, types, the column options, build, model."""
+        from pygenerel.annotation import loci
+
+        return loci(self._frame, traits=traits, **options)
 
     def similarity(self, trait: str, snp_col=None, **options) -> pd.Series:
         """Cosine similarity of each row's SNP to `trait`, aligned with the rows (NaN unmatched)."""

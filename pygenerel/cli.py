@@ -19,9 +19,11 @@ COMMANDS = {
     "evaluate": ("pygenerel.evaluate.cli:evaluate", "Evaluate a model and the baselines."),
     "export": ("pygenerel.export.cli:export", "Export a trained model to an ONNX bundle."),
     "annotate": ("pygenerel.annotation.cli:annotate", "Annotate a GWAS table with relatedness."),
+    "loci": ("pygenerel.annotation.cli:loci", "One row per independent locus of a GWAS table."),
     "similarity": ("pygenerel.runtime.cli:similarity", "Cosine similarity between items."),
     "neighbors": ("pygenerel.runtime.cli:neighbors", "Most related concepts or SNPs."),
     "search": ("pygenerel.runtime.cli:search", "Find catalog concepts by id or name."),
+    "explain": ("pygenerel.runtime.cli:explain", "The known links behind a SNP-trait score."),
     "info": ("pygenerel.runtime.cli:info", "Summary of a model bundle."),
 }
 

@@ -3,6 +3,7 @@
 Training and inference must derive a SNP's locus features identically, so chromosome naming,
 position bins, GRCh37->GRCh38 conversion and the nearest-gene lookup live here, once.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -13,11 +14,30 @@ import numpy as np
 CHROMOSOMES = [str(i) for i in range(1, 23)] + ["X", "Y", "MT"]
 
 GRCH38_LENGTHS = {
-    "1": 248_956_422, "2": 242_193_529, "3": 198_295_559, "4": 190_214_555, "5": 181_538_259,
-    "6": 170_805_979, "7": 159_345_973, "8": 145_138_636, "9": 138_394_717, "10": 133_797_422,
-    "11": 135_086_622, "12": 133_275_309, "13": 114_364_328, "14": 107_043_718,
-    "15": 101_991_189, "16": 90_338_345, "17": 83_257_441, "18": 80_373_285, "19": 58_617_616,
-    "20": 64_444_167, "21": 46_709_983, "22": 50_818_468, "X": 156_040_895, "Y": 57_227_415,
+    "1": 248_956_422,
+    "2": 242_193_529,
+    "3": 198_295_559,
+    "4": 190_214_555,
+    "5": 181_538_259,
+    "6": 170_805_979,
+    "7": 159_345_973,
+    "8": 145_138_636,
+    "9": 138_394_717,
+    "10": 133_797_422,
+    "11": 135_086_622,
+    "12": 133_275_309,
+    "13": 114_364_328,
+    "14": 107_043_718,
+    "15": 101_991_189,
+    "16": 90_338_345,
+    "17": 83_257_441,
+    "18": 80_373_285,
+    "19": 58_617_616,
+    "20": 64_444_167,
+    "21": 46_709_983,
+    "22": 50_818_468,
+    "X": 156_040_895,
+    "Y": 57_227_415,
     "MT": 16_569,
 }
 
@@ -44,6 +64,24 @@ def normalize_chroms(values) -> np.ndarray:
     uniques, inverse = np.unique(values.astype(str), return_inverse=True)
     mapped = np.array([normalize_chrom(u) for u in uniques], dtype=object)
     return mapped[inverse.reshape(-1)]
+
+
+GENE_TEXTS = ("symbol", "symbol_name")
+DISTANCE_STEP = 5_000  # bp; gene distances in locus features are rounded to this
+
+
+def gene_texts(symbols, names, style: str) -> np.ndarray:
+    """What the text tower reads for each gene of a locus: its symbol, or its symbol and approved
+    name ("HNF4A hepatocyte nuclear factor 4 alpha"), which carries what the model learned about
+    the gene's function rather than how its symbol is spelled."""
+    if style not in GENE_TEXTS:
+        raise ValueError(f"gene_text must be one of {GENE_TEXTS}, not {style!r}")
+    symbols = np.asarray(symbols, dtype=object).astype(str)
+    if style == "symbol":
+        return symbols.astype(object)
+    names = np.asarray(names, dtype=object).astype(str)
+    joined = np.char.add(np.char.add(symbols, " "), names)
+    return np.where((names != "") & (symbols != ""), joined, symbols).astype(object)
 
 
 class PositionBinner:
@@ -120,8 +158,12 @@ class Liftover:
 
         ref = Path(raw_dir) / "snp_reference"
         cols = {"rsid": str, "#CHROM": str, "POS": np.int64}
-        b37 = pd.read_csv(ref / "hapmap3_db150_hg19.snplist.gz", sep="\t", usecols=list(cols), dtype=cols)
-        b38 = pd.read_csv(ref / "hapmap3_db151_hg38.snplist.gz", sep="\t", usecols=list(cols), dtype=cols)
+        b37 = pd.read_csv(
+            ref / "hapmap3_db150_hg19.snplist.gz", sep="\t", usecols=list(cols), dtype=cols
+        )
+        b38 = pd.read_csv(
+            ref / "hapmap3_db151_hg38.snplist.gz", sep="\t", usecols=list(cols), dtype=cols
+        )
         both = b37.merge(b38, on="rsid", suffixes=("_37", "_38"))
         return cls.from_pairs(both["#CHROM_37"], both["POS_37"], both["#CHROM_38"], both["POS_38"])
 
@@ -182,11 +224,14 @@ class GeneIndex:
         ends = np.asarray(ends, dtype=np.int64)[keep]
         tss = np.asarray(tss, dtype=np.int64)[keep]
         chroms = chroms[keep].astype(str)
+        table_rows = np.flatnonzero(keep)
         self._by_chrom = {}
+        self._rows_by_chrom = {}
         for chrom in np.unique(chroms):
             rows = np.flatnonzero(chroms == chrom)
             rows = rows[np.argsort(starts[rows], kind="stable")]
             self._by_chrom[chrom] = (starts[rows], ends[rows], tss[rows], symbols[rows])
+            self._rows_by_chrom[chrom] = table_rows[rows]
 
     @classmethod
     def from_table(cls, table) -> GeneIndex:
@@ -203,6 +248,43 @@ class GeneIndex:
                 out[chunk] = self._nearest_on_chrom(genes, pos[chunk])
         return out
 
+    def nearby(self, chroms, pos38, k: int, decay: float) -> tuple[np.ndarray, np.ndarray]:
+        """The `k` genes nearest each position (rows of the table the index was built from, -1
+        where fewer exist) and weights exp(-body distance / decay) that sum to 1 per position.
+
+        A locus is more than its nearest gene: a lead SNP often acts through a gene further away,
+        so the locus tower sees a distance-weighted mix of several. Distances are rounded to
+        DISTANCE_STEP, so nearby positions share one locus feature (and one encoding).
+        """
+        chroms = normalize_chroms(chroms)
+        pos = np.asarray(pos38, dtype=np.int64)
+        rows = np.full((len(pos), k), -1, dtype=np.int64)
+        weights = np.zeros((len(pos), k), dtype=np.float32)
+        for chrom, genes in self._by_chrom.items():
+            found = np.flatnonzero((chroms == chrom) & (pos > 0))
+            for lo in range(0, len(found), self.CHUNK):
+                chunk = found[lo : lo + self.CHUNK]
+                index, distance = self._k_nearest_on_chrom(genes, pos[chunk], k)
+                rows[chunk] = np.where(index >= 0, self._rows_by_chrom[chrom][index], -1)
+                weights[chunk] = np.where(index >= 0, np.exp(-distance / decay), 0.0)
+        total = weights.sum(axis=1, keepdims=True)
+        return rows, np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+
+    def _k_nearest_on_chrom(self, genes, pos, k) -> tuple[np.ndarray, np.ndarray]:
+        starts, ends, tss, _ = genes
+        first = np.searchsorted(starts, pos, side="right")
+        window = first[:, None] + np.arange(-self.LOOKBACK, k)[None, :]
+        valid = (window >= 0) & (window < len(starts))
+        window = np.clip(window, 0, len(starts) - 1)
+        p = pos[:, None]
+        body = np.maximum(np.maximum(starts[window] - p, p - ends[window]), 0)
+        key = np.where(valid, body * (1 << 31) + np.abs(tss[window] - p), np.iinfo(np.int64).max)
+        best = np.argsort(key, axis=1, kind="stable")[:, :k]
+        taken = np.take_along_axis(valid, best, axis=1)
+        index = np.where(taken, np.take_along_axis(window, best, axis=1), -1)
+        distance = np.take_along_axis(body, best, axis=1)
+        return index, (np.round(distance / DISTANCE_STEP) * DISTANCE_STEP).astype(np.float64)
+
     def _nearest_on_chrom(self, genes, pos) -> np.ndarray:
         starts, ends, tss, symbols = genes
         first = np.searchsorted(starts, pos, side="right")  # genes [first - LOOKBACK, first] matter
@@ -215,3 +297,21 @@ class GeneIndex:
         key = body * (1 << 31) + np.abs(tss[window] - p)
         key = np.where(valid, key, np.iinfo(np.int64).max)
         return symbols[window[np.arange(len(pos)), key.argmin(axis=1)]]
+
+
+class LocusGenes:
+    """The genes a locus tower reads around any position: the `k` nearest, their texts and
+    distance weights (genome.GeneIndex.nearby), the same in training and in the runtime."""
+
+    def __init__(self, genes, k: int, decay: float, style: str):
+        """`genes`: a table with symbol, chr, start, end, tss and (optionally) name."""
+        self.index = GeneIndex.from_table(genes)
+        names = genes["name"] if "name" in genes else np.full(len(genes), "")
+        self.texts = gene_texts(genes["symbol"], names, style)
+        self.k, self.decay = k, decay
+
+    def __call__(self, chroms, pos38) -> tuple[np.ndarray, np.ndarray]:
+        """(texts [n, k], '' where no gene; weights float32 [n, k] summing to 1 per row)."""
+        rows, weights = self.index.nearby(chroms, pos38, self.k, self.decay)
+        texts = np.where(rows >= 0, self.texts[np.maximum(rows, 0)], "")
+        return texts.astype(object), weights

@@ -13,6 +13,7 @@ double data are float64 bytes (NaN missing), integer and logical data int32 byte
 No exception crosses the border either: every function returns {"value": ...} or, when it fails,
 {"error": one line, "type": class name}, from which R raises a condition of class `generel_error`.
 """
+
 import functools
 
 import click
@@ -113,6 +114,19 @@ def annotate(data, traits=None, **options) -> dict:
     return encode_table(run(table, traits=_strings(traits or []), model=_current(), **options))
 
 
+@_for_r
+def loci(data, traits=None, **options) -> dict:
+    """One row per independent locus of a table spec (from an R data.frame) or a file path."""
+    from pygenerel.annotation import loci as run
+
+    table = data if isinstance(data, str) else decode_table(data)
+    options = {key: value for key, value in options.items() if value is not None}
+    for whole in ("window", "top_k"):
+        if whole in options:
+            options[whole] = int(options[whole])
+    return encode_table(run(table, traits=_strings(traits or []), model=_current(), **options))
+
+
 def _strings(x) -> list[str]:
     """R passes a length-1 vector as a scalar and a longer one as a list."""
     return [x] if isinstance(x, str) else [str(v) for v in x]
@@ -158,8 +172,14 @@ def encode_table(frame: pd.DataFrame) -> dict:
             data = ["" if gone else _text(v) for v, gone in zip(series.tolist(), missing.tolist())]
         if kind != "character":
             data = bytearray(np.ascontiguousarray(data).tobytes())
-        columns.append({"name": str(name), "kind": kind, "data": data,
-                        "na": np.flatnonzero(missing).tolist() if kind == "character" else []})
+        columns.append(
+            {
+                "name": str(name),
+                "kind": kind,
+                "data": data,
+                "na": np.flatnonzero(missing).tolist() if kind == "character" else [],
+            }
+        )
     return {"nrow": len(frame), "columns": columns}
 
 
@@ -174,7 +194,9 @@ def decode_table(spec: dict) -> pd.DataFrame:
             ints = np.frombuffer(bytes(raw), dtype="<i4").astype("int64")
             gone = ints == _INT_NA
             if kind == "logical":
-                values = pd.array([None if g else bool(v) for v, g in zip(ints, gone)], dtype="boolean")
+                values = pd.array(
+                    [None if g else bool(v) for v, g in zip(ints, gone)], dtype="boolean"
+                )
             else:
                 values = pd.array(np.where(gone, 0, ints), dtype="Int64")
                 values[gone] = pd.NA

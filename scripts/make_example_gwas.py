@@ -7,6 +7,7 @@ summary statistics are copied.
 
     .venv/bin/python scripts/make_example_gwas.py [--raw DIR] [--out PATH] [--seed 2024]
 """
+
 import argparse
 from pathlib import Path
 
@@ -20,39 +21,64 @@ ROOT = Path(__file__).resolve().parents[1]
 LEADS = [
     # rsid, chr, pos GRCh37, pos GRCh38, a1, a2, z, locus
     ("rs7903146", "10", 114758349, 112998590, "T", "C", 14.0, "TCF7L2, type 2 diabetes"),
-    ("rs1333049", "9", 22125503, 22125504, "C", "G", 11.0, "9p21 CDKN2B-AS1, coronary artery disease"),
+    (
+        "rs1333049",
+        "9",
+        22125503,
+        22125504,
+        "C",
+        "G",
+        11.0,
+        "9p21 CDKN2B-AS1, coronary artery disease",
+    ),
     ("rs9939609", "16", 53820527, 53786615, "A", "T", 10.0, "FTO, obesity"),
     ("rs2476601", "1", 114377568, 113834946, "A", "G", 9.0, "PTPN22, autoimmunity"),
     ("rs11209026", "1", 67705958, 67240275, "A", "G", 8.0, "IL23R, Crohn's disease"),
-    ("rs4420638", "19", 45422946, 44919689, "G", "A", 12.0, "APOE/APOC1, LDL and Alzheimer's disease"),
+    (
+        "rs4420638",
+        "19",
+        45422946,
+        44919689,
+        "G",
+        "A",
+        12.0,
+        "APOE/APOC1, LDL and Alzheimer's disease",
+    ),
 ]
-NEIGHBOURS = 30        # HapMap3 SNPs sampled within WINDOW of each lead
+NEIGHBOURS = 30  # HapMap3 SNPs sampled within WINDOW of each lead
 WINDOW = 400_000
-BACKGROUND = 1_820     # genome-wide null SNPs
+BACKGROUND = 1_820  # genome-wide null SNPs
 
 
 def read_hapmap3(raw: Path) -> pd.DataFrame:
     """HapMap3 SNPs on the autosomes with a position in both builds, one row per rsid."""
     ref = raw / "snp_reference"
     cols = ["rsid", "A1", "A2", "CHR", "POS"]
-    b37 = pd.read_csv(ref / "hapmap3_db150_hg19.snplist.gz", sep="\t", names=cols, header=0, dtype=str)
-    b38 = pd.read_csv(ref / "hapmap3_db151_hg38.snplist.gz", sep="\t", names=cols, header=0, dtype=str)
+    b37 = pd.read_csv(
+        ref / "hapmap3_db150_hg19.snplist.gz", sep="\t", names=cols, header=0, dtype=str
+    )
+    b38 = pd.read_csv(
+        ref / "hapmap3_db151_hg38.snplist.gz", sep="\t", names=cols, header=0, dtype=str
+    )
     both = b37.merge(b38[["rsid", "CHR", "POS"]], on="rsid", suffixes=("", "_38"))
     both = both[(both["CHR"] == both["CHR_38"]) & both["CHR"].isin([str(c) for c in range(1, 23)])]
     both = both.drop_duplicates("rsid", keep=False)
-    return pd.DataFrame({
-        "SNP": both["rsid"],
-        "CHR": both["CHR"].astype(int),
-        "BP_GRCh37": both["POS"].astype(np.int64),
-        "BP_GRCh38": both["POS_38"].astype(np.int64),
-        "A1": both["A1"],
-        "A2": both["A2"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "SNP": both["rsid"],
+            "CHR": both["CHR"].astype(int),
+            "BP_GRCh37": both["POS"].astype(np.int64),
+            "BP_GRCh38": both["POS_38"].astype(np.int64),
+            "A1": both["A1"],
+            "A2": both["A2"],
+        }
+    ).reset_index(drop=True)
 
 
 def simulate(snps: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     lead_rows = pd.DataFrame(
-        [(r, int(c), p37, p38, a1, a2) for r, c, p37, p38, a1, a2, _, _ in LEADS], columns=snps.columns
+        [(r, int(c), p37, p38, a1, a2) for r, c, p37, p38, a1, a2, _, _ in LEADS],
+        columns=snps.columns,
     )
     pool = snps[~snps["SNP"].isin(lead_rows["SNP"])]
     z_mean = pd.Series(0.0, index=pool.index)
@@ -71,7 +97,7 @@ def simulate(snps: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     sign = rng.choice([-1.0, 1.0], size=len(table))
     zscore = sign * (np.abs(mean) + rng.standard_normal(len(table)) * np.where(mean > 0, 0.7, 1.0))
     maf = rng.uniform(0.05, 0.5, len(table))
-    se = 1.0 / np.sqrt(2 * maf * (1 - maf) * 50_000)   # a 50,000-sample study
+    se = 1.0 / np.sqrt(2 * maf * (1 - maf) * 50_000)  # a 50,000-sample study
     table = table.assign(BETA=zscore * se, SE=se, P=2 * _norm_sf(np.abs(zscore)))
     return table.sort_values(["CHR", "BP_GRCh37"]).reset_index(drop=True)
 

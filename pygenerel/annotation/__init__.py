@@ -5,5 +5,6 @@ Named `annotation` so that `pygenerel.annotate` stays the function, re-exported 
 
 from pygenerel.annotation.annotate import annotate, annotate_file
 from pygenerel.annotation.errors import AnnotateError
+from pygenerel.annotation.loci import loci
 
-__all__ = ["AnnotateError", "annotate", "annotate_file"]
+__all__ = ["AnnotateError", "annotate", "annotate_file", "loci"]

@@ -119,8 +119,14 @@ class Scorer:
         p_threshold=None,
         build="auto",
         force_build=False,
+        explain=False,
     ):
         self.model, self.columns, self.source = model, columns, source
+        self.explain = bool(explain)
+        if self.explain and not traits:
+            raise AnnotateError("--explain needs a --trait: it cites what is known for that trait")
+        if self.explain and model.evidence is None:
+            raise AnnotateError("this model bundle has no evidence table, which --explain reads")
         self.traits, self.top_k, self.p_threshold = traits, top_k, p_threshold
         build = normalize_build(build)
         self.given = None if build == "auto" else build
@@ -136,7 +142,8 @@ class Scorer:
                 f"{shown(list(names), 300)} (name it with --p-col)"
             )
         self.trait_columns = [trait_column(t) for t in self.traits]
-        trait_and_pct = [c for name in self.trait_columns for c in (name, f"{name}_pct")]
+        per_trait = ("", "_pct", "_evidence") if self.explain else ("", "_pct")
+        trait_and_pct = [f"{name}{end}" for name in self.trait_columns for end in per_trait]
         self.added = [MATCH_COLUMN, *trait_and_pct, *self._top_columns()]
         clash = [c for c in self.added if c in set(names)] or _repeated(self.added)
         if clash:
@@ -194,6 +201,9 @@ class Scorer:
             for j, name in enumerate(self.trait_columns):
                 columns[name] = _spread(scores[:, j], scored, n)
                 columns[f"{name}_pct"] = _spread(percentiles[:, j], scored, n)
+                if self.explain:
+                    lines = self.model.evidence.best(chroms38, pos38, self.trait_vectors[j])
+                    columns[f"{name}_evidence"] = _spread(lines, scored, n, STRING)
         if self.top_k:
             columns.update(self._top(emb, scored, n, chroms38, pos38))
         self.summary.rows += n
@@ -343,6 +353,7 @@ def annotate(
     p_col=None,
     build="auto",
     force_build=False,
+    explain=False,
     out=None,
     model=None,
     chunk_rows=CHUNK_ROWS,
@@ -352,7 +363,8 @@ def annotate(
     """Annotate a GWAS table (a path or a DataFrame) with GENEREL matches and scores.
 
     Returns a DataFrame (the input's columns untouched, then `generel_match`, one
-    `generel_<trait>` column per trait and `generel_top<r>_{id,name,type,score}` for top_k),
+    `generel_<trait>` column per trait (with explain=True, `generel_<trait>_evidence`: the known
+    association nearest in trait within 500 kb) and `generel_top<r>_{id,name,type,score}` for top_k),
     or, when `out` is given for a file, the path written. `df.attrs["generel"]` holds the summary.
     progress=True draws a progress line on stderr while a file is read.
     """
@@ -364,6 +376,7 @@ def annotate(
         "p_threshold": checked_p_threshold(p_threshold),
         "build": normalize_build(build),
         "force_build": force_build,
+        "explain": explain,
     }
     log = _logger(verbose)
     if isinstance(path_or_df, pd.DataFrame):

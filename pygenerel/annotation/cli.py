@@ -8,6 +8,32 @@ import click
 
 from pygenerel.annotation.annotate import MAX_TOP_K
 
+TABLE_OPTIONS = [
+    click.option("--snp-col", help="SNP column (rs ids, or chr:pos[:ref:alt])."),
+    click.option("--chr-col", help="Chromosome column."),
+    click.option("--pos-col", help="Base-pair position column."),
+    click.option("--p-col", help="P value column."),
+    click.option(
+        "--build",
+        default="auto",
+        show_default=True,
+        help="Genome build of the positions: auto, GRCh37 (hg19) or GRCh38 (hg38).",
+    ),
+    click.option(
+        "--model",
+        "model_path",
+        type=click.Path(file_okay=False),
+        help="Model bundle directory [default: $PYGENEREL_MODEL or the shipped one].",
+    ),
+]
+
+
+def table_options(command):
+    """How to read a GWAS table and which model scores it: the options annotate and loci share."""
+    for option in reversed(TABLE_OPTIONS):
+        command = option(command)
+    return command
+
 
 @click.command("annotate")
 @click.argument("table", type=click.Path(dir_okay=False))
@@ -32,26 +58,17 @@ from pygenerel.annotation.annotate import MAX_TOP_K
 @click.option(
     "--p-threshold", type=float, help="Score only rows with P at or below this (others NA)."
 )
-@click.option("--snp-col", help="SNP column (rs ids, or chr:pos[:ref:alt]).")
-@click.option("--chr-col", help="Chromosome column.")
-@click.option("--pos-col", help="Base-pair position column.")
-@click.option("--p-col", help="P value column.")
-@click.option(
-    "--build",
-    default="auto",
-    show_default=True,
-    help="Genome build of the positions: auto, GRCh37 (hg19) or GRCh38 (hg38).",
-)
+@table_options
 @click.option(
     "--force-build",
     is_flag=True,
     help="Keep --build even where the positions clearly say it is the other build.",
 )
 @click.option(
-    "--model",
-    "model_path",
-    type=click.Path(file_okay=False),
-    help="Model bundle directory [default: $PYGENEREL_MODEL or the shipped one].",
+    "--explain",
+    is_flag=True,
+    help="Add generel_<trait>_evidence per --trait: the known association within 500 kb whose "
+    "trait is closest (trait, SNP, distance, P, PubMed id).",
 )
 @click.option(
     "-q", "--quiet", is_flag=True, help="No column report, progress or summary on stderr."
@@ -74,6 +91,7 @@ def annotate(
     p_col,
     build,
     force_build,
+    explain,
     model_path,
     quiet,
     progress,
@@ -82,7 +100,7 @@ def annotate(
 
     Every input row is written back, in order, with its columns untouched, followed by
     generel_match (rsid, chrpos, locus, rsid_locus or none), generel_<trait> and its percentile
-    generel_<trait>_pct per --trait and, with --top-k, generel_genes (nearest genes) and
+    generel_<trait>_pct per --trait (and generel_<trait>_evidence with --explain) and, with --top-k, generel_genes (nearest genes) and
     generel_top<r>_{id,name,type,score}.
     """
     from pygenerel.annotation.annotate import annotate_file
@@ -100,7 +118,102 @@ def annotate(
         p_col=p_col,
         build=build,
         force_build=force_build,
+        explain=explain,
         model=model_path,
         verbose=not quiet,
         progress=not quiet and (sys.stderr.isatty() if progress is None else progress),
     )
+
+
+@click.command("loci")
+@click.argument("table", type=click.Path(dir_okay=False))
+@click.option(
+    "--trait", "traits", multiple=True, help="Score each lead for this trait (repeatable)."
+)
+@click.option(
+    "--p-threshold",
+    type=float,
+    default=5e-8,
+    show_default=True,
+    help="Significant SNPs: P at or below this.",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(1, 10_000_000),
+    default=500_000,
+    show_default=True,
+    help="bp: a significant SNP this close to a stronger lead joins its locus.",
+)
+@click.option(
+    "--top-k",
+    type=click.IntRange(1, MAX_TOP_K),
+    default=3,
+    show_default=True,
+    help="Top concepts per lead.",
+)
+@click.option("--types", help="Concept types for the top concepts, comma-separated.")
+@table_options
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the loci table here (.tsv, .tsv.gz, .csv, .parquet) [default: print it].",
+)
+def loci(
+    table,
+    traits,
+    p_threshold,
+    window,
+    top_k,
+    types,
+    snp_col,
+    chr_col,
+    pos_col,
+    p_col,
+    build,
+    model_path,
+    out,
+):
+    """One row per independent locus of a GWAS TABLE, strongest first: lead SNP, position, P,
+    number of significant SNPs, nearest genes, the lead's score and percentile per --trait, and
+    its top concepts."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from pygenerel.annotation.loci import loci as find_loci
+    from pygenerel.annotation.writer import TableWriter
+
+    found = find_loci(
+        table,
+        traits=traits,
+        p_threshold=p_threshold,
+        window=window,
+        top_k=top_k,
+        types=types,
+        snp_col=snp_col,
+        chr_col=chr_col,
+        pos_col=pos_col,
+        p_col=p_col,
+        build=build,
+        model=model_path,
+    )
+    summary = found.attrs["generel"]
+    click.echo(
+        f"{summary['source']}: {len(found):,} loci from {summary['significant']:,} SNPs with "
+        f"P <= {p_threshold:g} ({window:,} bp window; build {summary['build']})",
+        err=True,
+    )
+    if out is None:
+        with pd.option_context(
+            "display.width", 200, "display.max_columns", 12, "display.max_colwidth", 40
+        ):
+            click.echo(found.to_string(index=False))
+        return
+    writer = TableWriter(out, inputs=[table])
+    try:
+        writer.write(pa.Table.from_pandas(found, preserve_index=False))
+        name = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    click.echo(f"wrote {name}", err=True)

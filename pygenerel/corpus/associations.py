@@ -53,7 +53,14 @@ def gwas_links(raw: RawDir, concepts: ConceptRegistry) -> tuple[pd.DataFrame, pd
     links = pd.concat(
         [
             snp_links(
-                concepts, catalog["rsid"], reported, "gwas", "snp_trait", "GWAS Catalog", weight
+                concepts,
+                catalog["rsid"],
+                reported,
+                "gwas",
+                "snp_trait",
+                "GWAS Catalog",
+                weight,
+                catalog["published"],
             ),
             snp_links(
                 concepts,
@@ -63,6 +70,7 @@ def gwas_links(raw: RawDir, concepts: ConceptRegistry) -> tuple[pd.DataFrame, pd
                 "snp_mapped_trait",
                 "GWAS Catalog",
                 mapped_weight,
+                mapped["published"],
             ),
             snp_links(
                 concepts,
@@ -72,6 +80,7 @@ def gwas_links(raw: RawDir, concepts: ConceptRegistry) -> tuple[pd.DataFrame, pd
                 "snp_trait",
                 "GWAS Catalog (DOID)",
                 association_weight(doid["mlog_p"]),
+                doid["published"],
             ),
             snp_links(
                 concepts,
@@ -192,7 +201,10 @@ def _bbj_pairs(raw: RawDir, concepts: ConceptRegistry) -> pd.DataFrame:
 
 
 def _strongest(links: pd.DataFrame) -> pd.DataFrame:
-    """One link per (left, right, relation, source): the highest weight among repeated reports."""
-    links = links.sort_values("weight", ascending=False, kind="stable")
-    links = links.drop_duplicates(["left_id", "right_id", "relation", "source"])
+    """One link per (left, right, relation, source): the highest weight among repeated reports,
+    dated by the first report."""
+    pair = ["left_id", "right_id", "relation", "source"]
+    first = links.groupby(pair, dropna=False)["published"].transform("min")
+    links = links.assign(published=first).sort_values("weight", ascending=False, kind="stable")
+    links = links.drop_duplicates(pair)
     return links.sort_values(["relation", "left_id", "right_id"], ignore_index=True)

@@ -14,7 +14,7 @@ import pandas as pd
 from pygenerel.genome import Liftover
 
 from . import benchmarks as bench
-from . import readers
+from . import readers, temporal
 from .associations import biobank_links, eqtl_links, gwas_links
 from .concepts import (
     ConceptRegistry,
@@ -25,6 +25,7 @@ from .concepts import (
     register_phecodes,
 )
 from .equivalence import ConceptClasses
+from .evidence import evidence_table
 from .ids import GeneIds, normalize_names
 from .links import WEIGHT_FORMULAS
 from .positions import rsid_positions
@@ -39,6 +40,7 @@ TASKS = ("synonym", "relation", "gwas", "eqtl", "biobank")
 SPLITS = ("train", "valid", "test")
 BENCHMARKS = (
     "gwas_heldout",
+    "gwas_temporal",
     "relation_heldout",
     "disgenet",
     "drugcentral",
@@ -54,8 +56,12 @@ EXTERNAL_RELATIONS = {
 }
 
 
-def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
-    """Build the corpus from the raw folder into `out_dir` and return `out_dir`."""
+def build_corpus(raw_dir, out_dir, seed: int = 0, release: bool = False) -> Path:
+    """Build the corpus from the raw folder into `out_dir` and return `out_dir`.
+
+    The evaluation corpus (default) holds every benchmark out of training. A `release` corpus
+    trains on everything, benchmark positives and post-cutoff GWAS included; its benchmarks are
+    kept only as sanity checks (they are no longer held out)."""
     started = time.time()
     raw, out = RawDir(raw_dir), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -87,9 +93,10 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
     synonym = synonym_links(concepts, ontologies, reported_to_mapped)
     links = pd.concat([synonym, relation, gwas, eqtl, biobank], ignore_index=True)
 
-    snps, vocabulary = snp_vocabulary(raw, links)
+    positions, positions_report = rsid_positions(raw)
+    snps, vocabulary = snp_vocabulary(raw, links, positions)
     in_vocabulary = (links["left_kind"] != "snp") | links["left_id"].isin(snps["rsid"])
-    vocabulary["links_dropped_not_in_hapmap3"] = _counts(links.loc[~in_vocabulary, "source"])
+    vocabulary["links_dropped"] = _counts(links.loc[~in_vocabulary, "source"])
     links = links[in_vocabulary].reset_index(drop=True)
 
     # External benchmarks register their concepts only now, so that their names (DisGeNET's
@@ -100,7 +107,7 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
     }
     catalogue = concepts.table()
     classes = _concept_classes(catalogue, ontologies, reported_to_mapped)
-    external, external_links = _split_external(external, classes, seed, links.columns)
+    external, external_links = _split_external(external, classes, seed, links.columns, release)
     links = pd.concat([links, external_links], ignore_index=True)
     # A relation between two names of one concept (an is-a between equivalent terms) is no relation.
     left_keys, right_keys = classes.keys(links["left_id"]), classes.keys(links["right_id"])
@@ -109,19 +116,37 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
     links = links[~same_concept].reset_index(drop=True)
     keys = bench.link_keys(links, classes)
     links["split"] = _splits(links, keys, catalogue, seed)
-
-    benchmarks = _benchmarks(links, external, ukbb_values, bbj_pairs, snps, concepts, classes, seed)
-    links, leakage = _remove_leakage(links, keys, benchmarks, classes)
+    after_cutoff = temporal.after_cutoff(links)
+    new_pairs = temporal.new_pairs(links, keys["pair"], after_cutoff)
+    if not release:
+        links.loc[after_cutoff, "split"] = "after_cutoff"
+    temporal_report = temporal.report(links, after_cutoff, new_pairs)
+    found = _benchmarks(links, external, ukbb_values, bbj_pairs, snps, concepts, classes, seed)
+    benchmarks = {
+        **found,
+        "gwas_temporal": bench.from_links("gwas_temporal", links[new_pairs], concepts),
+    }
+    benchmarks = {name: benchmarks[name] for name in BENCHMARKS}
+    if release:
+        links.loc[links["split"] == "test", "split"] = "train"
+        leakage = {name: {} for name in benchmarks}
+    else:
+        links = links[~after_cutoff].reset_index(drop=True)
+        keys = {name: key[~after_cutoff].reset_index(drop=True) for name, key in keys.items()}
+        links, leakage = _remove_leakage(links, keys, benchmarks, classes)
     benchmarks = _with_negatives(benchmarks, links, classes, seed)
-    positions, positions_report = rsid_positions(raw)
+    benchmarks, temporal_report["without_position"] = temporal.as_loci(benchmarks, positions)
+    snps = _used_snps(snps, links, benchmarks)
+    evidence, evidence_report = evidence_table(raw, positions)
 
     tables = {
         "concepts": catalogue,
         "snps": snps,
-        "genes": gene_table(raw, genes),
+        "genes": gene_table(raw, genes, hgnc),
         "links": links,
         "benchmarks": benchmarks,
         "rsid_positions": positions,
+        "evidence": evidence,
     }
     for name, table in tables.items():
         table.to_parquet(out / f"{name}.parquet", index=False)
@@ -131,8 +156,19 @@ def build_corpus(raw_dir, out_dir, seed: int = 0) -> Path:
         raw, seed, tables, vocabulary, relation_report, leakage, time.time() - started
     )
     manifest["rsid_positions"] = positions_report
+    manifest["release"] = release
+    manifest["gwas_temporal"] = temporal_report
+    manifest["evidence"] = evidence_report
     (out / "corpus.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return out
+
+
+def _used_snps(snps, links, benchmarks) -> pd.DataFrame:
+    """The vocabulary: SNPs that some kept link or SNP benchmark names (an evaluation corpus
+    leaves out SNPs known only from after the temporal cutoff: they are locus-only there)."""
+    used = set(links.loc[links["left_kind"] == "snp", "left_id"])
+    used |= set(benchmarks.loc[benchmarks["left_kind"] == "snp", "left_id"])
+    return snps[snps["rsid"].isin(used)].reset_index(drop=True)
 
 
 def _concept_classes(catalogue, ontologies, reported_to_mapped) -> ConceptClasses:
@@ -148,19 +184,18 @@ def _concept_classes(catalogue, ontologies, reported_to_mapped) -> ConceptClasse
 
 
 def _split_external(
-    external: dict, classes: ConceptClasses, seed: int, columns
+    external: dict, classes: ConceptClasses, seed: int, columns, release: bool
 ) -> tuple[dict, pd.DataFrame]:
     """Hold out HELD_OUT[name] of each external benchmark's pairs (by concept-class pair); the
-    rest become relation links, so the model learns curated gene-disease and drug-target pairs
-    and is scored on pairs it never saw."""
+    rest (all of them for a release corpus) become relation links, so the model learns curated
+    gene-disease and drug-target pairs and is scored on pairs it never saw."""
     test_pairs, train = {}, []
     for name, pairs in external.items():
         test = held_out(bench.class_pair_keys(pairs, classes).to_numpy(), seed, name)
         test_pairs[name] = pairs[test].reset_index(drop=True)
         relation, source = EXTERNAL_RELATIONS[name]
-        train.append(
-            pairs[~test].assign(task="relation", relation=relation, source=source, weight=1.0)
-        )
+        trained = pairs if release else pairs[~test]
+        train.append(trained.assign(task="relation", relation=relation, source=source, weight=1.0))
     return test_pairs, pd.concat(train, ignore_index=True).reindex(columns=columns)
 
 
@@ -223,7 +258,7 @@ def _benchmarks(links, external, ukbb_values, bbj_pairs, snps, concepts, classes
         concepts,
         bbj["value"].to_numpy(),
     )
-    return {name: found[name] for name in BENCHMARKS}
+    return found
 
 
 def _remove_leakage(links, keys, benchmarks, classes):
@@ -294,7 +329,7 @@ def _manifest(raw, seed, tables, vocabulary, relation_report, leakage, seconds) 
                 "max_links_per_relation": MAX_LINKS_PER_RELATION,
                 **relation_report["capped"],
             },
-            "snp_links_not_in_hapmap3": vocabulary["links_dropped_not_in_hapmap3"],
+            "snp_links_outside_the_vocabulary": vocabulary["links_dropped"],
         },
         "weights": WEIGHT_FORMULAS,
         "build_seconds": round(seconds, 1),
@@ -307,8 +342,17 @@ def summary(manifest: dict) -> str:
     lines += [f"  {t:<10} {n:>9,}" for t, n in manifest["concepts_by_type"].items()]
     vocab = manifest["snp_vocabulary"]
     kept = ", ".join(f"{s} {n:,}" for s, n in vocab["by_source"].items())
-    dropped = ", ".join(f"{s} {n:,}" for s, n in vocab["dropped_not_in_hapmap3"].items())
-    lines.append(f"SNPs: {vocab['n']:,} in HapMap3 ({kept}); not in HapMap3, dropped: {dropped}")
+    outside = ", ".join(f"{s} {n:,}" for s, n in vocab["by_source_outside_hapmap3"].items())
+    dropped = ", ".join(
+        f"{s} {n:,} ({vocab['dropped_why'][s]})" for s, n in vocab["dropped"].items()
+    )
+    lines.append(f"SNPs: {vocab['n']:,} ({kept}; outside HapMap3: {outside}); left out: {dropped}")
+    cut = manifest["gwas_temporal"]
+    lines.append(
+        f"gwas_temporal: studies from {cut['cutoff']}: {cut['links_after_cutoff']:,} links held out "
+        f"of training, {cut['new_pairs']:,} new (SNP, trait) pairs, "
+        f"{cut['without_position']:,} without a position dropped"
+    )
     lines.append(f"genes: {manifest['tables']['genes']:,}")
     positions = manifest["rsid_positions"]
     found = ", ".join(f"{s} {n:,}" for s, n in positions["by_source"].items())

@@ -28,14 +28,20 @@ def corpus():
     help="Corpus directory to write.",
 )
 @click.option("--seed", default=0, show_default=True, help="Seed for splits and negatives.")
-def build(raw_dir, out_dir, seed):
+@click.option(
+    "--release",
+    is_flag=True,
+    help="Train on everything: benchmark positives and post-cutoff GWAS stay in training "
+    "(for the shipped model; its benchmarks are then only sanity checks).",
+)
+def build(raw_dir, out_dir, seed, release):
     """Read the raw sources and write Parquet tables plus corpus.json."""
     from .build import build_corpus, summary
     from .rawfiles import RawDataError
 
     started = time.time()
     try:
-        build_corpus(raw_dir, out_dir, seed=seed)
+        build_corpus(raw_dir, out_dir, seed=seed, release=release)
     except RawDataError as error:
         raise click.ClickException(str(error)) from None
     click.echo(summary(json.loads((out_dir / "corpus.json").read_text())))

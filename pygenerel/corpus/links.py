@@ -20,6 +20,7 @@ LINK_COLUMNS = [
     "source",
     "weight",
     "split",
+    "published",  # ISO date of the study for dated GWAS Catalog links, else None
 ]
 
 # Written into corpus.json so that a reader of the corpus knows what a weight means.
@@ -72,14 +73,17 @@ def text_links(
 
 
 def snp_links(
-    concepts: ConceptRegistry, rsids, right_ids, task: str, relation, source, weight
+    concepts: ConceptRegistry, rsids, right_ids, task: str, relation, source, weight, published=None
 ) -> pd.DataFrame:
     """SNP-text pairs: the SNP (shown as its rsid) on the left, a concept on the right."""
     rsids = pd.Series(rsids, dtype=object).reset_index(drop=True)
     right_ids = pd.Series(right_ids, dtype=object).reset_index(drop=True)
-    return _frame(
+    links = _frame(
         rsids, rsids, right_ids, concepts.names(right_ids), "snp", task, relation, source, weight
     )
+    if published is not None:
+        links["published"] = pd.Series(published, dtype=object).replace("", None).to_numpy()
+    return links
 
 
 def _frame(left_ids, left_texts, right_ids, right_texts, left_kind, task, relation, source, weight):
@@ -97,6 +101,7 @@ def _frame(left_ids, left_texts, right_ids, right_texts, left_kind, task, relati
             "source": _column(source, n),
             "weight": np.broadcast_to(np.asarray(weight, dtype=float), (n,)).copy(),
             "split": "train",
+            "published": None,
         },
         columns=LINK_COLUMNS,
     )

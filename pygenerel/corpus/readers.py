@@ -401,9 +401,11 @@ def read_disgenet(raw: RawDir) -> pd.DataFrame:
 
 def read_gwas_catalog(raw: RawDir) -> pd.DataFrame:
     """GWAS Catalog associations with one SNP: rsid, reported trait, mapped trait and its id,
-    -log10 p, odds ratio (NaN when the effect is a beta) and PubMed id."""
+    -log10 p, odds ratio (NaN when the effect is a beta), PubMed id and the study's publication
+    date (ISO, '' when unknown)."""
     columns = [
         "PUBMEDID",
+        "DATE",
         "DISEASE/TRAIT",
         "SNPS",
         "PVALUE_MLOG",
@@ -430,13 +432,15 @@ def read_gwas_catalog(raw: RawDir) -> pd.DataFrame:
             "mlog_p": frame["PVALUE_MLOG"],
             "odds_ratio": odds_ratio,
             "pubmed_id": frame["PUBMEDID"],
+            "published": frame["DATE"].str.strip(),
         }
     ).reset_index(drop=True)
 
 
 def read_gwas_doid(raw: RawDir) -> pd.DataFrame:
-    """dhimmel's GWAS Catalog lead SNPs mapped to Disease Ontology terms: doid, name, rsid, -log10 p."""
-    columns = ["doid_code", "doid_name", "lead_snp", "mlog_pvalue"]
+    """dhimmel's GWAS Catalog lead SNPs mapped to Disease Ontology terms: doid, name, rsid, -log10 p,
+    publication date."""
+    columns = ["doid_code", "doid_name", "lead_snp", "mlog_pvalue", "date"]
     frame = raw.table(
         "gwas_catalog/dhimmel_snp-associations_doid_2015.tsv.gz", columns, numeric=["mlog_pvalue"]
     )
@@ -447,14 +451,23 @@ def read_gwas_doid(raw: RawDir) -> pd.DataFrame:
             "name": frame["doid_name"],
             "rsid": frame["lead_snp"],
             "mlog_p": frame["mlog_pvalue"],
+            "published": frame["date"].str.strip(),
         }
     ).drop_duplicates()
 
 
 def read_pgrm(raw: RawDir) -> pd.DataFrame:
     """PGRM: GWAS Catalog associations mapped to phecodes: rsid, hg38 variant, phecode, phecode
-    name, -log10 p and odds ratio from the catalog."""
-    columns = ["rsID", "SNP_hg38", "phecode", "phecode_string", "cat_LOG10_P", "cat_OR"]
+    name, -log10 p and odds ratio from the catalog, PubMed id."""
+    columns = [
+        "rsID",
+        "SNP_hg38",
+        "phecode",
+        "phecode_string",
+        "cat_LOG10_P",
+        "cat_OR",
+        "pubmedid",
+    ]
     frame = raw.table(
         "pgrm/PGRM_ALL.csv.gz", columns, sep=",", quoted=True, numeric=["cat_LOG10_P", "cat_OR"]
     )
@@ -466,6 +479,7 @@ def read_pgrm(raw: RawDir) -> pd.DataFrame:
             "phecode_name": frame["phecode_string"],
             "mlog_p": frame["cat_LOG10_P"],
             "odds_ratio": frame["cat_OR"],
+            "pubmed_id": frame["pubmedid"],
         }
     )
 

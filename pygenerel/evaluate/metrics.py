@@ -1,4 +1,5 @@
 """Metrics on plain numpy arrays: AUC, Spearman correlation, retrieval accuracy@k."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,8 +26,9 @@ def spearman(x, y) -> float:
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
-def retrieval_accuracy(queries: np.ndarray, candidates: np.ndarray, target: np.ndarray,
-                       ks=(1, 10), chunk: int = 1024) -> dict:
+def retrieval_accuracy(
+    queries: np.ndarray, candidates: np.ndarray, target: np.ndarray, ks=(1, 10), chunk: int = 1024
+) -> dict:
     """Share of queries whose target candidate row ranks within the top k by cosine.
 
     `queries` [q, d] and `candidates` [c, d] are L2-normalised; `target` [q] holds row numbers.

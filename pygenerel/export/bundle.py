@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pygenerel.export.evidence import write_evidence
 from pygenerel.export.onnx_export import bundle_tokenizer, export_snp_encoder, export_text_encoder
 from pygenerel.export.positions import note_sources, write_positions
 from pygenerel.export.quantize import MIN_AGREEMENT, agreement, quantize_text_encoder
@@ -99,13 +100,16 @@ def export_bundle(
             out_dir / "snp_encoder.onnx",
             vocab.bins[:256],
         )
-        vocab.genes[["symbol", "chr", "start", "end", "tss"]].to_csv(
+        vocab.genes[["symbol", "name", "chr", "start", "end", "tss"]].to_csv(
             out_dir / "genes.tsv.gz", sep="\t", index=False
         )
         _liftover(corpus_dir, snps).save(out_dir / "liftover.tsv.gz")
         if (corpus_dir / "rsid_positions.parquet").exists():  # corpora built before it lack it
             table = pd.read_parquet(corpus_dir / "rsid_positions.parquet")
             positions = write_positions(out_dir, table, snps["rsid"])
+    evidence = None
+    if (corpus_dir / "evidence.parquet").exists():  # corpora built before it lack it
+        evidence = write_evidence(out_dir, pd.read_parquet(corpus_dir / "evidence.parquet"))
 
     concepts.to_csv(out_dir / "concepts.tsv.gz", sep="\t", index=False, quoting=csv.QUOTE_MINIMAL)
     if concept_embeddings:
@@ -126,6 +130,11 @@ def export_bundle(
         "onnx_max_abs_diff": {"text_encoder": fp32_diff, "snp_encoder": snp_diff},
         "snp_tower": config.snp_tower,
         "bin_scales": list(config.bin_scales),
+        "locus_genes": {
+            "k": config.locus_genes,
+            "decay": config.gene_decay,
+            "text": config.gene_text,
+        },
         "max_length": config.max_length,
         "snps": len(snps),
         "concepts": len(concepts),
@@ -134,6 +143,8 @@ def export_bundle(
         "sources": data_sources(json.loads(corpus_json.read_text())),
         "evaluation": _evaluation(model_dir, config.snp_tower),
     }
+    if evidence:
+        manifest["evidence"] = evidence
     if positions:
         manifest["rsid_positions"] = positions
         manifest["sources"] = note_sources(manifest["sources"])

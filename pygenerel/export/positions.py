@@ -5,12 +5,12 @@ checkpoint is gone (the shipped one), leaving its other files untouched.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from pygenerel.runtime.bundle import MANIFEST, open_bundle, sha256_file
+from pygenerel.export.retrofit import record_file
+from pygenerel.runtime.bundle import open_bundle
 from pygenerel.runtime.positions import FILE, write_rsid_positions
 
 # Raw folder of each source named in the corpus table's `sources` column.
@@ -59,10 +59,6 @@ def add_rsid_positions(bundle_dir, table) -> Path:
     if not isinstance(table, pd.DataFrame):
         table = pd.read_parquet(table)
     vocabulary = pd.read_csv(bundle.file("snps.tsv.gz"), sep="\t", usecols=["rsid"], dtype=str)
-    manifest = dict(bundle.manifest)
-    manifest["rsid_positions"] = write_positions(bundle.path, table, vocabulary["rsid"])
-    manifest["sources"] = note_sources(manifest.get("sources") or [])
-    files = dict(manifest.pop("files"), **{FILE: sha256_file(bundle.path / FILE)})
-    manifest["files"] = dict(sorted(files.items()))
-    (bundle.path / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-    return bundle.path
+    entry = write_positions(bundle.path, table, vocabulary["rsid"])
+    sources = note_sources(bundle.manifest.get("sources") or [])
+    return record_file(bundle, FILE, "rsid_positions", entry, sources=sources)

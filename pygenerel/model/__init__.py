@@ -1,4 +1,5 @@
 """GENEREL model: a text tower and a SNP tower embedding into one space (torch)."""
+
 from pygenerel.model.config import ModelConfig
 from pygenerel.model.generel import GenerelModel
 from pygenerel.model.snp_tower import LocusEncoder, SnpTower

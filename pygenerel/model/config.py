@@ -1,4 +1,5 @@
 """ModelConfig: everything needed to rebuild a GenerelModel, as plain JSON."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,6 +32,9 @@ class ModelConfig:
     bin_dim: int = 32
     bin_scales: list = dataclasses.field(default_factory=lambda: [1_000_000, 100_000])
     mlp_hidden: int = 512
+    locus_genes: int = 1  # genes around a locus mixed into its gene feature, by distance
+    gene_decay: int = 50_000  # bp; a gene's weight is exp(-distance / gene_decay)
+    gene_text: str = "symbol"  # what the text tower reads per gene: "symbol" or "symbol_name"
     aux_id_tower: bool = True  # also train an id-only tower on detached text (the paper baseline)
     text_config: dict = dataclasses.field(default_factory=dict)  # HF config, filled when built
 

@@ -7,6 +7,7 @@ neighbours share bins) and the text-tower embedding of its nearest gene (carried
 residual, so an untrained SNP already sits at its gene). `LocusEncoder` is its own module so it
 can be exported to ONNX and embed any chr:pos.
 """
+
 from __future__ import annotations
 
 import torch
@@ -44,8 +45,16 @@ class SnpTower(nn.Module):
     tower the table starts at zero, so a SNP without training links is embedded by its locus alone.
     """
 
-    def __init__(self, kind: str, n_snps: int, id_dim: int, dim: int, hidden: int,
-                 bin_sizes: list[int], bin_dim: int):
+    def __init__(
+        self,
+        kind: str,
+        n_snps: int,
+        id_dim: int,
+        dim: int,
+        hidden: int,
+        bin_sizes: list[int],
+        bin_dim: int,
+    ):
         super().__init__()
         self.kind = kind
         self.id_embedding = nn.Embedding(max(n_snps, 1), id_dim, sparse=True)
@@ -56,7 +65,9 @@ class SnpTower(nn.Module):
             self.id_proj = nn.Linear(id_dim, dim, bias=False)
             self.locus = LocusEncoder(bin_sizes, bin_dim, dim, hidden)
 
-    def forward(self, snp_index: torch.Tensor, bins: torch.Tensor, gene_emb: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, snp_index: torch.Tensor, bins: torch.Tensor, gene_emb: torch.Tensor
+    ) -> torch.Tensor:
         known = (snp_index >= 0).unsqueeze(-1).to(gene_emb.dtype)
         ids = self.id_embedding(snp_index.clamp(min=0)) * known
         if self.kind == "id":

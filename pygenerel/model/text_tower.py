@@ -5,6 +5,7 @@ so autograd records nothing below the first trainable layer (they run as if unde
 CPU step costs little more than a forward pass; frozen modules also stay in eval mode (no
 dropout), so their output is a fixed feature of the text.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,9 @@ def load_base(base_model: str):
     hf_logging.set_verbosity_error()  # the unused pooler weights are expected, not news
     hf_logging.disable_progress_bar()
     try:
-        return AutoModel.from_pretrained(path, local_files_only=True, add_pooling_layer=False), tokenizer
+        return AutoModel.from_pretrained(
+            path, local_files_only=True, add_pooling_layer=False
+        ), tokenizer
     finally:
         hf_logging.set_verbosity(verbosity)
         if bars:

@@ -94,7 +94,9 @@ class ConceptCatalog:
             part = np.argpartition(-scores, room - 1, axis=1)[:, :room]
         else:
             part = np.tile(np.arange(len(rows)), (len(emb), 1))
-        order = np.argsort(-np.take_along_axis(scores, part, 1), axis=1, kind="stable")
+        # best score first; equal scores (one name in two ontologies) by catalog order, so a
+        # query ranks the same alone or in a batch of any shape
+        order = np.lexsort((part, -np.take_along_axis(scores, part, 1)), axis=1)
         part = np.take_along_axis(part, order, 1)
         codes = self.name_codes[rows]
         for i, candidates in enumerate(part):

@@ -174,3 +174,34 @@ def info(model_path, as_json):
         for bench, metrics in evaluation["benchmarks"].items():
             shown = ", ".join(f"{k} {v}" for k, v in metrics.items() if not k.startswith("n_"))
             click.echo(f"    {bench}: {shown}")
+
+
+@click.command()
+@click.argument("snp")
+@click.argument("trait")
+@click.option(
+    "-n",
+    type=click.IntRange(1, 50),
+    default=5,
+    show_default=True,
+    help="Known associations to list.",
+)
+@MODEL
+@BUILD
+def explain(snp, trait, n, model_path, build):
+    """Why SNP (an rsid or chr:pos) scores what it does for TRAIT: the score and its percentile,
+    where the SNP was placed, its genes and eQTL genes, and the known associations within 500 kb
+    (GWAS Catalog, PGRM), the closest trait first, with P and PubMed id."""
+    model = load_model(model_path)
+    found = model.explain(snp, trait, n=n, build=build)
+    where = f"chr{found['chr']}:{found['pos_grch38']}" if found["pos_grch38"] else "not placed"
+    click.echo(f"{snp} ~ {trait}: score {found['score']:.4f}, percentile {found['percentile']:.3f}")
+    click.echo(f"placed by {found['how']} at {where} (GRCh38)")
+    click.echo(f"nearest genes: {found['genes'] or 'none within 500 kb'}")
+    click.echo(f"eQTL genes: {found['eqtl'] or 'none'}")
+    if found["evidence"]:
+        click.echo(found["evidence"])
+        return
+    click.echo("known associations within 500 kb, closest trait first:")
+    table = found["associations"]
+    click.echo(table.to_csv(sep="\t", index=False, float_format="%.3g").rstrip())

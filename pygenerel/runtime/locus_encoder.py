@@ -1,9 +1,10 @@
 """Embeds any GRCh38 position with the locus SNP tower, so SNPs outside the vocabulary still score.
 
-The features are the ones the model trained on (genome.py): position bins at each scale and the
-text-encoder embedding of the nearest gene's symbol (zeros when no gene is known). The symbols'
-embeddings are computed once per model, for every gene in the bundle, and kept in the user cache:
-a locus then scores the same whichever other loci share its table.
+The features are the ones the model trained on (genome.py): position bins at each scale and a
+distance-weighted mix of the text-encoder embeddings of the genes around the position (manifest
+`locus_genes`; bundles without it read the nearest gene's symbol alone). The genes' embeddings are
+computed once per model, for every gene in the bundle, and kept in the user cache: a locus then
+scores the same whichever other loci share its table.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pygenerel.errors import BundleError
-from pygenerel.genome import GeneIndex, Liftover, PositionBinner
+from pygenerel.genome import Liftover, LocusGenes, PositionBinner
 from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
 from pygenerel.runtime.text_encoder import make_session
 
@@ -41,11 +42,12 @@ class LocusEncoder:
         genes = pd.read_csv(
             bundle.file("genes.tsv.gz"),
             sep="\t",
-            dtype={"symbol": str, "chr": str},
+            dtype={"symbol": str, "name": str, "chr": str},
             keep_default_na=False,
         )
-        self.genes = GeneIndex.from_table(genes)
-        self.gene_symbols = np.unique(genes["symbol"][genes["symbol"] != ""].to_numpy(dtype=str))
+        options = manifest.get("locus_genes", {"k": 1, "decay": 50_000, "text": "symbol"})
+        self.genes = LocusGenes(genes, options["k"], options["decay"], options["text"])
+        self.gene_texts = np.unique(self.genes.texts[self.genes.texts != ""].astype(str))
         self._gene_cache = model_cache_dir("genes", bundle, encoder_name)
         self._gene_table = None
         self.liftover = Liftover.load(bundle.file("liftover.tsv.gz"))
@@ -58,15 +60,15 @@ class LocusEncoder:
 
     @property
     def gene_table(self) -> np.ndarray:
-        """float32 [len(gene_symbols) + 1, dim]: each symbol's text embedding, then a zero row."""
+        """float32 [len(gene_texts) + 1, dim]: each gene text's embedding, then a zero row."""
         if self._gene_table is None:
-            shape = (len(self.gene_symbols) + 1, self.text_encoder.dim)
+            shape = (len(self.gene_texts) + 1, self.text_encoder.dim)
             cached = load_verified(self._gene_cache, {"embeddings": (shape, np.float32)})
             if cached is not None:
                 self._gene_table = cached["embeddings"]
             else:
                 table = np.zeros(shape, np.float32)
-                table[:-1] = self.text_encoder.encode_uncached(list(self.gene_symbols))
+                table[:-1] = self.text_encoder.encode_uncached(list(self.gene_texts))
                 save_verified(self._gene_cache, {"embeddings": table})
                 self._gene_table = table
         return self._gene_table
@@ -74,18 +76,22 @@ class LocusEncoder:
     def __call__(self, chroms, pos38) -> np.ndarray:
         """float32 [n, dim] unit rows; callers pass only locatable positions.
 
-        Many rows share one locus (same bins, same nearest gene), so each distinct locus is
-        encoded once: a 1M-row table has only tens of thousands of loci.
+        Many rows share one locus (same bins, same genes and weights), so each distinct locus is
+        encoded once.
         """
-        symbols = self.genes.nearest(chroms, pos38).astype(str)
-        gene_rows = np.searchsorted(self.gene_symbols, symbols)  # nearest() names bundle genes
-        gene_rows[symbols == ""] = len(self.gene_symbols)  # no gene nearby: the zero row
-        keys = np.column_stack([self.binner.bins(chroms, pos38), gene_rows])
-        loci, inverse = np.unique(keys, axis=0, return_inverse=True)
-        bins, gene_emb = loci[:, :-1], self.gene_table[loci[:, -1]]
+        texts, weights = self.genes(chroms, pos38)
+        texts = texts.astype(str)
+        gene_rows = np.searchsorted(self.gene_texts, texts)  # the texts are the bundle's genes
+        gene_rows[texts == ""] = len(self.gene_texts)  # no gene: the zero row
+        bins = self.binner.bins(chroms, pos38)
+        n_bins, k = bins.shape[1], gene_rows.shape[1]
+        keys = np.column_stack([bins, gene_rows, weights.view(np.int32)])
+        loci, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
         out = np.empty((len(loci), self.text_encoder.dim), dtype=np.float32)
         for lo in range(0, len(loci), self.batch_size):
             part = slice(lo, lo + self.batch_size)
-            feed = {"bins": np.ascontiguousarray(bins[part]), "gene_emb": gene_emb[part]}
+            genes = self.gene_table[loci[part, n_bins : n_bins + k]]
+            gene_emb = np.einsum("lkd,lk->ld", genes, weights[first[part]]).astype(np.float32)
+            feed = {"bins": np.ascontiguousarray(loci[part, :n_bins]), "gene_emb": gene_emb}
             out[part] = self.session.run(["snp_embedding"], feed)[0]
         return out[inverse.reshape(-1)]

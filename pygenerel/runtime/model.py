@@ -11,9 +11,12 @@ import pandas as pd
 
 from pygenerel.arguments import whole_number
 from pygenerel.builds import BUILDS, check_build
-from pygenerel.errors import BundleError, InputError
+from pygenerel.errors import BundleError, InputError, shown
 from pygenerel.runtime.bundle import open_bundle
 from pygenerel.runtime.catalog import ConceptCatalog
+from pygenerel.runtime.evidence import FILE as EVIDENCE_FILE
+from pygenerel.runtime.evidence import NONE as NO_EVIDENCE
+from pygenerel.runtime.evidence import Evidence
 from pygenerel.runtime.items import parse_items
 from pygenerel.runtime.locus_encoder import LocusEncoder
 from pygenerel.runtime.nearby_genes import NearbyGenes
@@ -59,6 +62,7 @@ class Model:
         self._catalog = None
         self._references: dict[str, Reference] = {}
         self._nearby_genes = None
+        self._evidence = None
 
     def __repr__(self) -> str:
         m = self.manifest
@@ -96,6 +100,13 @@ class Model:
             )
             self._nearby_genes = NearbyGenes(genes)
         return self._nearby_genes
+
+    @property
+    def evidence(self) -> Evidence | None:
+        """The known associations and eQTLs around any locus (None for bundles without them)."""
+        if self._evidence is None and self.bundle.has(EVIDENCE_FILE):
+            self._evidence = Evidence(self.bundle, self.text_encoder, self.encoder_file)
+        return self._evidence
 
     @property
     def catalog(self) -> ConceptCatalog:
@@ -223,6 +234,43 @@ class Model:
         return pd.DataFrame(
             {"item": parsed.raw, "kind": kinds, "how": how, "rsid": rsid, "name": name}
         )
+
+    def explain(self, snp, trait, n=5, build="GRCh38") -> dict:
+        """Why `snp` scores what it does for `trait`: the score and its percentile, how and where
+        the SNP was placed, its nearest genes and eQTL genes, and the known associations within
+        500 kb, closest trait first (`associations`, a DataFrame; `evidence` says when none)."""
+        if self.evidence is None:
+            raise BundleError(
+                f"{self.bundle.path}: this bundle has no evidence table ({EVIDENCE_FILE})"
+            )
+        n = whole_number(n, "n")
+        parsed = parse_items([snp], "snp")
+        if parsed.form[0] not in ("rsid", "chrpos"):
+            raise InputError(f"{shown(snp)} is not an rsid or chr:pos")
+        emb, how, _, chroms38, pos38 = self._embed_variants(
+            [parsed.rsid[0]], [parsed.chrom[0]], [parsed.pos[0]], check_build(build)
+        )
+        trait_emb = self.embed([trait], kind="text")[0]
+        score = float(emb[0] @ trait_emb)
+        percentile = float(
+            self.reference("snp").against(trait_emb[None, :])(np.array([[score]]))[0, 0]
+        )
+        chrom, pos = chroms38[0], int(pos38[0])
+        placed = how[0] != "none"
+        found = self.evidence.associations(chrom, pos, trait_emb, n) if placed else None
+        return {
+            "snp": snp,
+            "trait": trait,
+            "how": how[0],
+            "chr": chrom,
+            "pos_grch38": pos if placed else None,
+            "score": score,
+            "percentile": percentile,
+            "genes": self.nearby_genes.describe([chrom], [pos])[0] if placed else "",
+            "eqtl": self.evidence.eqtl_genes(chrom, pos) if placed else "",
+            "associations": found,
+            "evidence": NO_EVIDENCE if found is None or found.empty else "",
+        }
 
     def similarity(self, a, b=None, pairwise=False, kind="auto", build="GRCh38", percentile=False):
         """Cosine similarities: matrix [len(a), len(b)] (b defaults to a), or a vector if pairwise.

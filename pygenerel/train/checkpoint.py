@@ -4,6 +4,7 @@ A checkpoint holds the model and optimiser tensors (safetensors), the torch RNG 
 tensor) and, in `state.json`, the step, optimiser hyper-parameters, sampler state (numpy
 generator state included) and the config it belongs to.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,14 +41,19 @@ def _optimizer_state(name: str, tensors: dict, meta: dict) -> dict:
     return {"state": state, "param_groups": meta["param_groups"]}
 
 
-def save_checkpoint(directory: Path, step: int, model, optimizers: dict, extra: dict, keep: int = 1) -> Path:
+def save_checkpoint(
+    directory: Path, step: int, model, optimizers: dict, extra: dict, keep: int = 1
+) -> Path:
     """Write `directory/step-N` atomically (temp dir, then rename) and keep the newest `keep`."""
     directory = Path(directory)
     target = directory / f"{PREFIX}{step:08d}"
     tmp = directory / f".tmp-{PREFIX}{step:08d}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, tmp / "model.safetensors")
+    save_file(
+        {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()},
+        tmp / "model.safetensors",
+    )
     tensors, metas = {"rng/torch": torch.get_rng_state()}, {}
     if torch.cuda.is_available():
         tensors["rng/cuda"] = torch.cuda.get_rng_state()
@@ -55,7 +61,9 @@ def save_checkpoint(directory: Path, step: int, model, optimizers: dict, extra: 
         t, metas[name] = _optimizer_parts(name, optimizer)
         tensors.update(t)
     save_file(tensors, tmp / "optimizer.safetensors")
-    (tmp / "state.json").write_text(json.dumps({"step": step, "optimizers": metas, **extra}, indent=1))
+    (tmp / "state.json").write_text(
+        json.dumps({"step": step, "optimizers": metas, **extra}, indent=1)
+    )
     shutil.rmtree(target, ignore_errors=True)
     tmp.rename(target)
     for old in sorted(directory.glob(f"{PREFIX}*"))[:-keep]:

@@ -3,6 +3,7 @@
 Presets live in `presets/<name>.toml`; a user file or keyword overrides go on top. Dotted keys
 ("model.trainable_layers") override the nested model table.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,8 +17,16 @@ from pygenerel.model.config import ModelConfig
 PRESETS = Path(__file__).parent / "presets"
 TASKS = ("synonym", "relation", "gwas", "eqtl", "biobank")
 # Settings that change how a run is driven, not what it computes: a resumed run may change them.
-RUN_CONTROL = ("stop_at", "num_threads", "device", "log_every", "valid_every", "checkpoint_every",
-               "keep_checkpoints")
+RUN_CONTROL = (
+    "stop_at",
+    "max_minutes",
+    "num_threads",
+    "device",
+    "log_every",
+    "valid_every",
+    "checkpoint_every",
+    "keep_checkpoints",
+)
 
 
 @dataclasses.dataclass
@@ -46,7 +55,9 @@ class TrainConfig:
     log_every: int = 50
     num_threads: int = 0  # 0 = torch default
     device: str = "auto"  # auto = cuda when available
+    amp: bool = False  # bf16 autocast on CUDA (the loss stays fp32)
     stop_at: int = 0  # stop after checkpointing at this step; `resume` continues the same run
+    max_minutes: float = 0  # on a lent machine: past this, finish and save the model (0 = no limit)
 
     @classmethod
     def from_dict(cls, values: dict) -> TrainConfig:
@@ -56,7 +67,9 @@ class TrainConfig:
         unknown = set(values) - names
         if unknown:
             raise ValueError(f"unknown training config keys: {sorted(unknown)}")
-        unknown_tasks = {k for k in values.get("task_weights", {}) if k.split("/", 1)[0] not in TASKS}
+        unknown_tasks = {
+            k for k in values.get("task_weights", {}) if k.split("/", 1)[0] not in TASKS
+        }
         if unknown_tasks:
             raise ValueError(f"unknown tasks in task_weights: {sorted(unknown_tasks)}")
         return cls(model=model, **values)
@@ -66,14 +79,18 @@ class TrainConfig:
 
     def recipe(self) -> dict:
         """The config without RUN_CONTROL settings, as JSON would return it."""
-        return json.loads(json.dumps({k: v for k, v in self.to_dict().items() if k not in RUN_CONTROL}))
+        return json.loads(
+            json.dumps({k: v for k, v in self.to_dict().items() if k not in RUN_CONTROL})
+        )
 
     def save(self, path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2))
 
     def batch_size_for(self, stream: str) -> int:
         task = stream.split("/", 1)[0]
-        return int(self.task_batch_size.get(stream, self.task_batch_size.get(task, self.batch_size)))
+        return int(
+            self.task_batch_size.get(stream, self.task_batch_size.get(task, self.batch_size))
+        )
 
 
 def preset_names() -> list[str]:
@@ -83,7 +100,11 @@ def preset_names() -> list[str]:
 def _merge(base: dict, extra: dict) -> dict:
     out = dict(base)
     for key, value in extra.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        out[key] = (
+            _merge(out[key], value)
+            if isinstance(value, dict) and isinstance(out.get(key), dict)
+            else value
+        )
     return out
 
 
@@ -98,7 +119,9 @@ def _nest(overrides: dict) -> dict:
     return nested
 
 
-def load_config(preset: str | None = "cpu-default", config: str | Path | None = None, **overrides) -> TrainConfig:
+def load_config(
+    preset: str | None = "cpu-default", config: str | Path | None = None, **overrides
+) -> TrainConfig:
     """Preset, then a TOML file, then keyword overrides (dotted keys reach into [model])."""
     values: dict = {}
     if preset:

@@ -1,4 +1,5 @@
 """Training pairs from the corpus `links` table, one column-array table per task."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,7 +25,9 @@ class PairTable:
         return len(self.weight)
 
     def has_snp(self, index) -> bool:
-        return bool((self.left_kind[index] == "snp").any() or (self.right_kind[index] == "snp").any())
+        return bool(
+            (self.left_kind[index] == "snp").any() or (self.right_kind[index] == "snp").any()
+        )
 
     def take(self, index) -> PairTable:
         return PairTable(**{f.name: getattr(self, f.name)[index] for f in dataclasses.fields(self)})
@@ -33,19 +36,33 @@ class PairTable:
     def from_frame(cls, frame: pd.DataFrame) -> PairTable:
         def key(side):
             is_snp = frame[f"{side}_kind"].values == "snp"
-            return np.where(is_snp, frame[f"{side}_id"].values, frame[f"{side}_text"].values).astype(object)
+            return np.where(
+                is_snp, frame[f"{side}_id"].values, frame[f"{side}_text"].values
+            ).astype(object)
 
         return cls(
-            left_kind=frame["left_kind"].values.astype(object), left_key=key("left"),
+            left_kind=frame["left_kind"].values.astype(object),
+            left_key=key("left"),
             left_id=frame["left_id"].values.astype(object),
-            right_kind=frame["right_kind"].values.astype(object), right_key=key("right"),
+            right_kind=frame["right_kind"].values.astype(object),
+            right_key=key("right"),
             right_id=frame["right_id"].values.astype(object),
             weight=frame["weight"].values.astype(np.float32),
         )
 
 
-LINK_COLUMNS = ["left_id", "left_text", "right_id", "right_text", "left_kind", "right_kind",
-                "task", "relation", "weight", "split"]
+LINK_COLUMNS = [
+    "left_id",
+    "left_text",
+    "right_id",
+    "right_text",
+    "left_kind",
+    "right_kind",
+    "task",
+    "relation",
+    "weight",
+    "split",
+]
 
 
 def stream_task(stream: str) -> str:
@@ -53,14 +70,22 @@ def stream_task(stream: str) -> str:
     return stream.split("/", 1)[0]
 
 
-def load_pairs(corpus_dir, split: str, tasks, known_snps=None, max_pairs: int = 0, seed: int = 0,
-               split_by_relation=()) -> dict[str, PairTable]:
+def load_pairs(
+    corpus_dir,
+    split: str,
+    tasks,
+    known_snps=None,
+    max_pairs: int = 0,
+    seed: int = 0,
+    split_by_relation=(),
+) -> dict[str, PairTable]:
     """{stream: PairTable} for one split. Tasks in `split_by_relation` get one stream per relation
     type, so a batch's negatives share the positive's type (as the benchmarks' negatives do).
     Pairs with a SNP outside `known_snps` are dropped (the model has no row to train);
     `max_pairs` keeps a fixed random slice per stream."""
-    links = pd.read_parquet(Path(corpus_dir) / "links.parquet", columns=LINK_COLUMNS,
-                            filters=[("split", "==", split)])
+    links = pd.read_parquet(
+        Path(corpus_dir) / "links.parquet", columns=LINK_COLUMNS, filters=[("split", "==", split)]
+    )
     links = links[links["task"].isin(list(tasks))]
     if known_snps is not None:
         ok = np.ones(len(links), dtype=bool)

@@ -9,6 +9,7 @@ gradient of the global batch.
 DDP cannot reduce the sparse gradients of the SNP id tables when a step leaves them unused (text
 tasks), so the tables are kept out of DDP and `reduce_sparse` merges their row gradients.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -47,7 +48,10 @@ class Dist:
             return
         for p in params:
             if p.grad is None:
-                rows, values = torch.zeros(0, dtype=torch.long, device=p.device), p.new_zeros(0, *p.shape[1:])
+                rows, values = (
+                    torch.zeros(0, dtype=torch.long, device=p.device),
+                    p.new_zeros(0, *p.shape[1:]),
+                )
             else:
                 grad = p.grad.coalesce()
                 rows, values = grad.indices()[0], grad.values()
@@ -64,7 +68,11 @@ class Dist:
             n = [int(c.item()) for c in counts]
             rows = torch.cat([r[:k] for r, k in zip(all_rows, n)])
             values = torch.cat([v[:k] for v, k in zip(all_values, n)]) / self.world
-            p.grad = torch.sparse_coo_tensor(rows[None], values, p.shape).coalesce() if len(rows) else None
+            p.grad = (
+                torch.sparse_coo_tensor(rows[None], values, p.shape).coalesce()
+                if len(rows)
+                else None
+            )
 
 
 def setup(device: str = "auto") -> Dist:
@@ -72,7 +80,11 @@ def setup(device: str = "auto") -> Dist:
     world = int(os.environ.get("WORLD_SIZE", "1"))
     use_cuda = torch.cuda.is_available() if device == "auto" else device.startswith("cuda")
     if world == 1:
-        return Dist(device=torch.device("cuda" if use_cuda else "cpu") if device == "auto" else torch.device(device))
+        return Dist(
+            device=torch.device("cuda" if use_cuda else "cpu")
+            if device == "auto"
+            else torch.device(device)
+        )
     local = int(os.environ.get("LOCAL_RANK", "0"))
     if use_cuda:
         torch.cuda.set_device(local)

@@ -7,13 +7,16 @@ stream's shuffled pairs in which no item repeats: a concept id, rsid or text alr
 a false in-batch negative, so such a pair waits for a later batch instead. The whole state is
 JSON, so a checkpoint resumes the exact sequence of batches.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from pygenerel.train.data import PairTable, stream_task
 
-MAX_DEFERRED_BATCHES = 8  # deferred pairs kept, in batches; beyond that they wait for the next epoch
+MAX_DEFERRED_BATCHES = (
+    8  # deferred pairs kept, in batches; beyond that they wait for the next epoch
+)
 
 
 class TaskStream:
@@ -26,7 +29,9 @@ class TaskStream:
         self._perm = self._permutation()
 
     def _permutation(self) -> np.ndarray:
-        return np.random.default_rng([self.seed, self.task_index, self.epoch]).permutation(len(self.pairs))
+        return np.random.default_rng([self.seed, self.task_index, self.epoch]).permutation(
+            len(self.pairs)
+        )
 
     def _items(self, i: int):
         p = self.pairs
@@ -60,25 +65,45 @@ class TaskStream:
         return np.asarray(batch, dtype=np.int64)
 
     def state_dict(self) -> dict:
-        return {"epoch": self.epoch, "cursor": self.cursor, "deferred": [int(i) for i in self.deferred]}
+        return {
+            "epoch": self.epoch,
+            "cursor": self.cursor,
+            "deferred": [int(i) for i in self.deferred],
+        }
 
     def load_state_dict(self, state: dict) -> None:
-        self.epoch, self.cursor, self.deferred = state["epoch"], state["cursor"], list(state["deferred"])
+        self.epoch, self.cursor, self.deferred = (
+            state["epoch"],
+            state["cursor"],
+            list(state["deferred"]),
+        )
         self._perm = self._permutation()
 
 
 class MultiTaskSampler:
-    def __init__(self, streams: dict[str, PairTable], batch_sizes: dict[str, int], weights: dict[str, float],
-                 size_power: float, seed: int):
+    def __init__(
+        self,
+        streams: dict[str, PairTable],
+        batch_sizes: dict[str, int],
+        weights: dict[str, float],
+        size_power: float,
+        seed: int,
+    ):
         self.names = sorted(streams)
-        self.streams = {s: TaskStream(streams[s], batch_sizes[s], seed, i) for i, s in enumerate(self.names)}
+        self.streams = {
+            s: TaskStream(streams[s], batch_sizes[s], seed, i) for i, s in enumerate(self.names)
+        }
         sizes = np.array([len(streams[s]) for s in self.names], dtype=float)
         tasks = np.array([stream_task(s) for s in self.names])
         self.probs = np.zeros(len(self.names))
         for task in np.unique(tasks):
             mine = tasks == task
-            share = sizes[mine] ** size_power * np.array([weights.get(s, 1.0) for s in np.array(self.names)[mine]])
-            self.probs[mine] = weights.get(task, 1.0) * sizes[mine].sum() ** size_power * share / share.sum()
+            share = sizes[mine] ** size_power * np.array(
+                [weights.get(s, 1.0) for s in np.array(self.names)[mine]]
+            )
+            self.probs[mine] = (
+                weights.get(task, 1.0) * sizes[mine].sum() ** size_power * share / share.sum()
+            )
         if self.probs.sum() <= 0:
             raise ValueError("every task has zero weight")
         self.probs /= self.probs.sum()
@@ -89,7 +114,10 @@ class MultiTaskSampler:
         return task, self.streams[task].next_batch()
 
     def state_dict(self) -> dict:
-        return {"rng": self.rng.bit_generator.state, "streams": {t: s.state_dict() for t, s in self.streams.items()}}
+        return {
+            "rng": self.rng.bit_generator.state,
+            "streams": {t: s.state_dict() for t, s in self.streams.items()},
+        }
 
     def load_state_dict(self, state: dict) -> None:
         self.rng.bit_generator.state = state["rng"]

@@ -4,6 +4,7 @@ Dense parameters use AdamW (text tower at `lr`, SNP-tower heads at `lr_head`); t
 use SparseAdam (`lr_table`), so a step only touches the rows in its batch. Both follow one
 schedule: linear warm-up, then linear decay to zero at `steps`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,20 +53,35 @@ class Trainer:
         tasks = [t for t, w in config.task_weights.items() if w > 0 and "/" not in t]
         known = self.model.snp_vocab.row
         split = config.split_by_relation
-        self.train_pairs = load_pairs(corpus_dir, "train", tasks, known, config.max_pairs_per_task, config.seed, split)
-        self.valid_pairs = load_pairs(corpus_dir, "valid", tasks, known, config.valid_pairs, config.seed, split)
+        self.train_pairs = load_pairs(
+            corpus_dir, "train", tasks, known, config.max_pairs_per_task, config.seed, split
+        )
+        self.valid_pairs = load_pairs(
+            corpus_dir, "valid", tasks, known, config.valid_pairs, config.seed, split
+        )
         if not self.train_pairs:
             raise ValueError(f"no training links for tasks {tasks} in {corpus_dir}")
         sizes = {t: config.batch_size_for(t) for t in self.train_pairs}
-        self.sampler = MultiTaskSampler(self.train_pairs, sizes, config.task_weights, config.size_power, config.seed)
+        self.sampler = MultiTaskSampler(
+            self.train_pairs, sizes, config.task_weights, config.size_power, config.seed
+        )
         self.optimizers = self._optimizers()
+        self.amp = config.amp and self.env.device.type == "cuda"
+        if self.env.device.type == "cuda":
+            torch.backends.cuda.matmul.allow_tf32 = True
         self.net = self.model
         if self.env.world > 1:
-            tables = [n for n, _ in self.model.named_parameters() if n.endswith("id_embedding.weight")]
-            nn.parallel.DistributedDataParallel._set_params_and_buffers_to_ignore_for_model(self.model, tables)
+            tables = [
+                n for n, _ in self.model.named_parameters() if n.endswith("id_embedding.weight")
+            ]
+            nn.parallel.DistributedDataParallel._set_params_and_buffers_to_ignore_for_model(
+                self.model, tables
+            )
             self.net = nn.parallel.DistributedDataParallel(
-                self.model, device_ids=[self.env.device.index] if self.env.device.type == "cuda" else None,
-                find_unused_parameters=True)
+                self.model,
+                device_ids=[self.env.device.index] if self.env.device.type == "cuda" else None,
+                find_unused_parameters=True,
+            )
 
     def _optimizers(self) -> dict:
         c, m = self.config, self.model
@@ -73,10 +89,16 @@ class Trainer:
         text = [p for p in m.text_tower.parameters() if p.requires_grad]
         taken = {id(p) for p in tables + text}
         heads = [p for p in m.parameters() if p.requires_grad and id(p) not in taken]
-        groups = [{"params": text, "lr": c.lr, "base_lr": c.lr},
-                  {"params": heads, "lr": c.lr_head, "base_lr": c.lr_head}]
-        dense = torch.optim.AdamW([g for g in groups if g["params"]], weight_decay=c.weight_decay, fused=True)
-        sparse = torch.optim.SparseAdam([{"params": tables, "lr": c.lr_table, "base_lr": c.lr_table}])
+        groups = [
+            {"params": text, "lr": c.lr, "base_lr": c.lr},
+            {"params": heads, "lr": c.lr_head, "base_lr": c.lr_head},
+        ]
+        dense = torch.optim.AdamW(
+            [g for g in groups if g["params"]], weight_decay=c.weight_decay, fused=True
+        )
+        sparse = torch.optim.SparseAdam(
+            [{"params": tables, "lr": c.lr_table, "base_lr": c.lr_table}]
+        )
         return {"dense": dense, "sparse": sparse}
 
     def _set_lr(self, step: int) -> None:
@@ -89,19 +111,31 @@ class Trainer:
         """One optimisation step on a global batch of one stream; returns the (global) loss."""
         env, pairs = self.env, self.train_pairs[stream]
         index = index[: len(index) - len(index) % env.world]
-        out = pair_embeddings(self.model, pairs, env.shard(index), env.device, self.net)
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.amp):
+            out = pair_embeddings(self.model, pairs, env.shard(index), env.device, self.net)
+        out = {name: value.float() for name, value in out.items()}
         weight = torch.as_tensor(pairs.weight[index], device=env.device)
         temperature = self.config.temperature
-        loss = weighted_info_nce(env.gather(out["left"]), env.gather(out["right"]), weight, temperature)
+        loss = weighted_info_nce(
+            env.gather(out["left"]), env.gather(out["right"]), weight, temperature
+        )
         total = loss
         if "aux_left" in out and pairs.has_snp(index):
-            total = total + weighted_info_nce(env.gather(out["aux_left"]), env.gather(out["aux_right"]),
-                                              weight, temperature)
+            total = total + weighted_info_nce(
+                env.gather(out["aux_left"]), env.gather(out["aux_right"]), weight, temperature
+            )
         for optimizer in self.optimizers.values():
             optimizer.zero_grad(set_to_none=True)
         total.backward()
-        self.env.reduce_sparse(p for g in self.optimizers["sparse"].param_groups for p in g["params"])
-        dense = [p for g in self.optimizers["dense"].param_groups for p in g["params"] if p.grad is not None]
+        self.env.reduce_sparse(
+            p for g in self.optimizers["sparse"].param_groups for p in g["params"]
+        )
+        dense = [
+            p
+            for g in self.optimizers["dense"].param_groups
+            for p in g["params"]
+            if p.grad is not None
+        ]
         if self.config.grad_clip:
             torch.nn.utils.clip_grad_norm_(dense, self.config.grad_clip)
         for optimizer in self.optimizers.values():
@@ -111,9 +145,13 @@ class Trainer:
     def _save_checkpoint(self, step: int, ema: dict) -> None:
         if self.env.main:
             checkpoint.save_checkpoint(
-                self.out_dir / "checkpoints", step, self.model, self.optimizers,
+                self.out_dir / "checkpoints",
+                step,
+                self.model,
+                self.optimizers,
                 {"sampler": self.sampler.state_dict(), "ema": ema, "config": self.config.to_dict()},
-                keep=self.config.keep_checkpoints)
+                keep=self.config.keep_checkpoints,
+            )
 
     def _resume(self) -> tuple[int, dict]:
         found = checkpoint.latest_checkpoint(self.out_dir / "checkpoints")
@@ -141,7 +179,12 @@ class Trainer:
         seconds: dict[str, list] = {}
         self.net.train()
         bar = tqdm(total=c.steps, initial=start, disable=not self.env.main, dynamic_ncols=True)
+        deadline = time.monotonic() + c.max_minutes * 60 if c.max_minutes else None
         for step in range(start, end):
+            if deadline is not None and time.monotonic() > deadline:
+                self._log({"step": step, "stopped": f"max_minutes={c.max_minutes} reached"})
+                end = step
+                break
             stream, index = self.sampler.next()
             self._set_lr(step)
             began = time.perf_counter()
@@ -159,16 +202,21 @@ class Trainer:
             if c.checkpoint_every and done % c.checkpoint_every == 0 or done == end:
                 self._save_checkpoint(done, ema)
         bar.close()
-        if end == c.steps:
-            self._finish(ema, seconds)
+        if end == c.steps or deadline is not None:
+            self._finish(ema, seconds, end)
         distributed.teardown(self.env)
         return self.out_dir
 
     def validate(self) -> dict:
-        return validate(self.model, self.valid_pairs, min(self.config.batch_size, 256),
-                        self.config.temperature, self.env.device)
+        return validate(
+            self.model,
+            self.valid_pairs,
+            min(self.config.batch_size, 256),
+            self.config.temperature,
+            self.env.device,
+        )
 
-    def _finish(self, ema: dict, seconds: dict) -> None:
+    def _finish(self, ema: dict, seconds: dict, steps_done: int) -> None:
         digests = [weight_digest(self.model)]
         if self.env.world > 1:
             import torch.distributed as dist
@@ -182,11 +230,16 @@ class Trainer:
         self.model.save(self.out_dir)
         summary = {
             "config": self.config.to_dict(),
+            "steps_done": steps_done,
             "corpus_dir": str(self.corpus_dir),
             "world_size": self.env.world,
             "train_pairs": {t: len(p) for t, p in self.train_pairs.items()},
-            "stream_probabilities": dict(zip(self.sampler.names, np.round(self.sampler.probs, 4).tolist())),
-            "steps_per_second": {t: round(len(s) / sum(s), 3) for t, s in seconds.items() if sum(s) > 0},
+            "stream_probabilities": dict(
+                zip(self.sampler.names, np.round(self.sampler.probs, 4).tolist())
+            ),
+            "steps_per_second": {
+                t: round(len(s) / sum(s), 3) for t, s in seconds.items() if sum(s) > 0
+            },
             "final_ema_loss": ema,
             "valid": valid,
             "rank_weight_digests": digests,

@@ -97,6 +97,17 @@ def corpus_dir(raw_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def release_corpus_dir(raw_dir) -> Path:
+    from pygenerel.corpus import build_corpus
+
+    return _cached(
+        "test-release-corpus",
+        _code_key("corpus"),
+        lambda out: build_corpus(raw_dir, out, release=True),
+    )
+
+
+@pytest.fixture(scope="session")
 def tiny_model_dir(corpus_dir) -> Path:
     from pygenerel.train import train
 

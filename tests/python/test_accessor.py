@@ -1,4 +1,5 @@
 """`df.generel`: registered by `import pygenerel`, same options and numbers as the annotator."""
+
 import subprocess
 import sys
 

@@ -1,4 +1,5 @@
 """Reading and writing GWAS tables: every format and compression, every row, clear errors."""
+
 import gzip
 import shutil
 import subprocess
@@ -29,10 +30,17 @@ def data_lines(path) -> int:
         return sum(1 for _ in handle) - 1
 
 
-@pytest.mark.parametrize("name", [
-    "echodata_BST1_Nalls2019_PD_locus.tsv.gz", "locuscomparer_gwas.tsv.gz", SLE,
-    "topr_CD_FINNGEN_p1e-3_hg38.tsv.gz", "topr_CD_UKBB_p1e-3_hg38.tsv.gz", "topr_UC_UKBB_p1e-3_hg38.tsv.gz",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "echodata_BST1_Nalls2019_PD_locus.tsv.gz",
+        "locuscomparer_gwas.tsv.gz",
+        SLE,
+        "topr_CD_FINNGEN_p1e-3_hg38.tsv.gz",
+        "topr_CD_UKBB_p1e-3_hg38.tsv.gz",
+        "topr_UC_UKBB_p1e-3_hg38.tsv.gz",
+    ],
+)
 def test_real_files_read_every_row_as_strings(sumstats_dir, name):
     path = sumstats_dir / name
     table = read_all(path)
@@ -46,7 +54,9 @@ def test_real_files_read_every_row_as_strings(sumstats_dir, name):
 def test_chunks_are_numbered_by_line(sumstats_dir):
     chunks = list(open_table(sumstats_dir / "topr_UC_UKBB_p1e-3_hg38.tsv.gz").chunks())
     lines = [c.first for c in chunks]
-    assert lines[0] == 2 and all(b - a == c.table.num_rows for a, b, c in zip(lines, lines[1:], chunks))
+    assert lines[0] == 2 and all(
+        b - a == c.table.num_rows for a, b, c in zip(lines, lines[1:], chunks)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -56,27 +66,39 @@ def sle(sumstats_dir) -> pa.Table:
 
 def _whitespace_ready(table: pa.Table) -> pa.Table:
     """Empty values as NA, as PLINK writes them: an empty field cannot exist between spaces."""
-    return pa.table({n: pc.if_else(pc.equal(c, ""), "NA", c) for n, c in zip(table.column_names, table.columns)})
+    return pa.table(
+        {n: pc.if_else(pc.equal(c, ""), "NA", c) for n, c in zip(table.column_names, table.columns)}
+    )
 
 
 def _write_text(table, path, delimiter, compress=None):
     frame = table.to_pandas()
-    text = frame.to_csv(sep=delimiter, index=False) if delimiter != " " else \
-        _whitespace_ready(table).to_pandas().to_string(index=False) + "\n"  # padded, as PLINK writes
+    text = (
+        frame.to_csv(sep=delimiter, index=False)
+        if delimiter != " "
+        else _whitespace_ready(table).to_pandas().to_string(index=False) + "\n"
+    )  # padded, as PLINK writes
     data = text.encode()
     if compress == "gzip":
         data = gzip.compress(data)
     elif compress == "bgzip":  # BGZF is a series of gzip members
-        data = b"".join(gzip.compress(data[i:i + 60_000]) for i in range(0, len(data), 60_000))
+        data = b"".join(gzip.compress(data[i : i + 60_000]) for i in range(0, len(data), 60_000))
     path.write_bytes(data)
     return path
 
 
-@pytest.mark.parametrize("name, delimiter, compress", [
-    ("sle.tsv", "\t", None), ("sle.csv", ",", None), ("sle.txt", " ", None),
-    ("sle.csv.gz", ",", "gzip"), ("sle.txt.gz", " ", "gzip"), ("sle.tsv.bgz", "\t", "bgzip"),
-    ("sle_no_extension", "\t", "gzip"),
-])
+@pytest.mark.parametrize(
+    "name, delimiter, compress",
+    [
+        ("sle.tsv", "\t", None),
+        ("sle.csv", ",", None),
+        ("sle.txt", " ", None),
+        ("sle.csv.gz", ",", "gzip"),
+        ("sle.txt.gz", " ", "gzip"),
+        ("sle.tsv.bgz", "\t", "bgzip"),
+        ("sle_no_extension", "\t", "gzip"),
+    ],
+)
 def test_text_formats_and_compressions_read_the_same(tmp_path, sle, name, delimiter, compress):
     path = _write_text(sle, tmp_path / name, delimiter, compress)
     source = open_table(path)
@@ -87,8 +109,11 @@ def test_text_formats_and_compressions_read_the_same(tmp_path, sle, name, delimi
 
 def test_parquet_keeps_its_types(tmp_path, sle):
     frame = sle.to_pandas().astype({"pos": "int64", "p": "float64"})
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "sle.parquet",
-                   row_group_size=300)
+    pq.write_table(
+        pa.Table.from_pandas(frame, preserve_index=False),
+        tmp_path / "sle.parquet",
+        row_group_size=300,
+    )
     table = read_all(tmp_path / "sle.parquet", rows=256)
     assert table.num_rows == sle.num_rows and table.schema.field("pos").type == pa.int64()
     assert open_table(tmp_path / "sle.parquet").format == "parquet"
@@ -96,20 +121,25 @@ def test_parquet_keeps_its_types(tmp_path, sle):
 
 def test_meta_lines_hash_header_and_crlf(tmp_path):
     path = tmp_path / "regenie.txt"
-    path.write_bytes(b"##fileformat=x\r\n##source=y\r\n#CHROM\tGENPOS\tID\tLOG10P\r\n"
-                     b"1\t100\trs1\t3.2\r\n2\t200\trs2\tNA\r\n")
+    path.write_bytes(
+        b"##fileformat=x\r\n##source=y\r\n#CHROM\tGENPOS\tID\tLOG10P\r\n"
+        b"1\t100\trs1\t3.2\r\n2\t200\trs2\tNA\r\n"
+    )
     source = open_table(path)
     assert source.names == ["#CHROM", "GENPOS", "ID", "LOG10P"] and source.skip_lines == 2
     chunk = next(source.chunks())
     assert chunk.first == 4 and chunk.table.column("LOG10P").to_pylist() == ["3.2", "NA"]
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "the file is empty"),
-    (b"\n\n", "the file is empty"),
-    (b"SNP\tP\tP\nrs1\t1\t2\n", r"duplicate column name 'P' \(columns 2 and 3\)"),
-    (b"\x00\x01\x02binary", "not a text table"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"\n\n", "the file is empty"),
+        (b"SNP\tP\tP\nrs1\t1\t2\n", r"duplicate column name 'P' \(columns 2 and 3\)"),
+        (b"\x00\x01\x02binary", "not a text table"),
+    ],
+)
 def test_bad_files_fail_with_one_line(tmp_path, content, message):
     path = tmp_path / "bad.tsv"
     path.write_bytes(content)
@@ -133,12 +163,15 @@ def test_missing_and_corrupt_files(tmp_path, sumstats_dir):
         read_all(broken)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "bad.tsv: the file is empty"),
-    (b"SNP\tP\n", "bad.tsv: the file is empty (a header but no data rows)"),
-    (b"BETA\tSE\tP\n0.1\t0.2\t0.3\n", "bad.tsv: no SNP column and no chromosome"),
-    (b"SNP\tSNP\nrs1\trs2\n", "bad.tsv: duplicate column name 'SNP'"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "bad.tsv: the file is empty"),
+        (b"SNP\tP\n", "bad.tsv: the file is empty (a header but no data rows)"),
+        (b"BETA\tSE\tP\n0.1\t0.2\t0.3\n", "bad.tsv: no SNP column and no chromosome"),
+        (b"SNP\tSNP\nrs1\trs2\n", "bad.tsv: duplicate column name 'SNP'"),
+    ],
+)
 def test_cli_bad_input_exits_2_with_one_line(tmp_path, content, message):
     path = tmp_path / "bad.tsv"
     path.write_bytes(content)
@@ -170,11 +203,15 @@ def test_writer_is_all_or_nothing_and_keeps_values(tmp_path, sle, name):
     else:
         delimiter = "," if ".csv" in name else "\t"
         quote = '"' if delimiter == "," else False  # a TSV is written verbatim, never quoted
-        back = pacsv.read_csv(tmp_path / name, parse_options=pacsv.ParseOptions(
-                                  delimiter=delimiter, quote_char=quote, newlines_in_values=True),
-                              convert_options=pacsv.ConvertOptions(
-                                  column_types={n: pa.string() for n in odd.column_names},
-                                  strings_can_be_null=False))
+        back = pacsv.read_csv(
+            tmp_path / name,
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, quote_char=quote, newlines_in_values=True
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in odd.column_names}, strings_can_be_null=False
+            ),
+        )
     assert back.to_pydict() == odd.to_pydict()
     assert [p.name for p in tmp_path.iterdir()] == [name]
 
@@ -205,11 +242,18 @@ def test_plain_tsv_output_is_byte_identical_to_the_input(tmp_path, sumstats_dir)
     assert (tmp_path / "out.tsv").read_bytes() == path.read_bytes()
 
 
-@pytest.mark.parametrize("name, out", [
-    ("gwas.tsv", "gwas.generel.tsv.gz"), ("gwas.tsv.gz", "gwas.generel.tsv.gz"),
-    ("a.b.txt.bgz", "a.b.generel.tsv.gz"), ("x.parquet", "x.generel.parquet"), ("plain", "plain.generel.tsv.gz"),
-    ("x.csv.gz", "x.generel.csv.gz"), ("X.CSV", "X.generel.csv.gz"),
-])
+@pytest.mark.parametrize(
+    "name, out",
+    [
+        ("gwas.tsv", "gwas.generel.tsv.gz"),
+        ("gwas.tsv.gz", "gwas.generel.tsv.gz"),
+        ("a.b.txt.bgz", "a.b.generel.tsv.gz"),
+        ("x.parquet", "x.generel.parquet"),
+        ("plain", "plain.generel.tsv.gz"),
+        ("x.csv.gz", "x.generel.csv.gz"),
+        ("X.CSV", "X.generel.csv.gz"),
+    ],
+)
 def test_default_output_name(tmp_path, name, out):
     assert default_output(tmp_path / name) == tmp_path / out
 

@@ -1,4 +1,5 @@
 """Column detection: header aliases (data), overrides, value sniffing, and clear errors."""
+
 import string
 
 import pytest
@@ -10,22 +11,55 @@ from pygenerel.annotation.errors import AnnotateError
 from pygenerel.annotation.reader import open_table
 
 EXPECTED = {  # file -> role -> column, as a statistical geneticist reads these headers
-    "echodata_BST1_Nalls2019_PD_locus.tsv.gz":
-        {"snp": "SNP", "chr": "CHR", "pos": "POS", "p": "P", "beta": "Effect", "se": "StdErr",
-         "effect_allele": "A1", "other_allele": "A2"},
+    "echodata_BST1_Nalls2019_PD_locus.tsv.gz": {
+        "snp": "SNP",
+        "chr": "CHR",
+        "pos": "POS",
+        "p": "P",
+        "beta": "Effect",
+        "se": "StdErr",
+        "effect_allele": "A1",
+        "other_allele": "A2",
+    },
     "locuscomparer_gwas.tsv.gz": {"snp": "rsid", "p": "pval"},
-    "locuszoomr_SLE_gwas_sub.tsv.gz":
-        {"snp": "rsid", "chr": "chrom", "pos": "pos", "p": "p", "beta": "beta", "se": "se",
-         "or": "OR", "effect_allele": "effect_allele", "other_allele": "other_allele"},
-    "topr_CD_FINNGEN_p1e-3_hg38.tsv.gz":
-        {"snp": "ID", "chr": "CHROM", "pos": "POS", "p": "P", "beta": "BETA",
-         "effect_allele": "ALT", "other_allele": "REF"},
-    "topr_CD_UKBB_p1e-3_hg38.tsv.gz":
-        {"snp": "ID", "chr": "CHROM", "pos": "POS", "p": "P", "or": "OR",
-         "effect_allele": "ALT", "other_allele": "REF"},
-    "topr_UC_UKBB_p1e-3_hg38.tsv.gz":
-        {"snp": "ID", "chr": "CHROM", "pos": "POS", "p": "P", "or": "OR",
-         "effect_allele": "ALT", "other_allele": "REF"},
+    "locuszoomr_SLE_gwas_sub.tsv.gz": {
+        "snp": "rsid",
+        "chr": "chrom",
+        "pos": "pos",
+        "p": "p",
+        "beta": "beta",
+        "se": "se",
+        "or": "OR",
+        "effect_allele": "effect_allele",
+        "other_allele": "other_allele",
+    },
+    "topr_CD_FINNGEN_p1e-3_hg38.tsv.gz": {
+        "snp": "ID",
+        "chr": "CHROM",
+        "pos": "POS",
+        "p": "P",
+        "beta": "BETA",
+        "effect_allele": "ALT",
+        "other_allele": "REF",
+    },
+    "topr_CD_UKBB_p1e-3_hg38.tsv.gz": {
+        "snp": "ID",
+        "chr": "CHROM",
+        "pos": "POS",
+        "p": "P",
+        "or": "OR",
+        "effect_allele": "ALT",
+        "other_allele": "REF",
+    },
+    "topr_UC_UKBB_p1e-3_hg38.tsv.gz": {
+        "snp": "ID",
+        "chr": "CHROM",
+        "pos": "POS",
+        "p": "P",
+        "or": "OR",
+        "effect_allele": "ALT",
+        "other_allele": "REF",
+    },
 }
 
 
@@ -50,7 +84,11 @@ def test_aliases_are_data_with_one_role_each():
     "header, role, column",
     [
         (["MarkerName", "P-value"], "p", "P-value"),
-        (["variant_id", "p_value", "chromosome", "base_pair_location"], "pos", "base_pair_location"),
+        (
+            ["variant_id", "p_value", "chromosome", "base_pair_location"],
+            "pos",
+            "base_pair_location",
+        ),
         (["#CHROM", "POS", "ID", "LOG10P"], "log10p", "LOG10P"),
         (["#CHROM", "POS", "ID", "LOG10P"], "chr", "#CHROM"),
         (["SNP", "rsid", "P"], "snp", "rsid"),  # the first-listed alias wins
@@ -62,7 +100,9 @@ def test_aliases_match_common_spellings(header, role, column):
 
 
 def test_name_normalisation():
-    assert {normalize_name(n) for n in ("P-value", "p_value", "P.VALUE", "#pvalue", "p value")} == {"pvalue"}
+    assert {normalize_name(n) for n in ("P-value", "p_value", "P.VALUE", "#pvalue", "p value")} == {
+        "pvalue"
+    }
 
 
 def test_override_wins_and_is_reported():
@@ -96,7 +136,9 @@ names = st.text(alphabet=string.ascii_letters + string.digits + "#_.- ()|>", max
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(names, max_size=12), st.dictionaries(names, st.lists(st.text(max_size=15), max_size=5)))
+@given(
+    st.lists(names, max_size=12), st.dictionaries(names, st.lists(st.text(max_size=15), max_size=5))
+)
 def test_random_headers_give_a_result_or_a_clear_error(header, sample):
     try:
         found = detect_columns(header, sample=sample, source="random.tsv")
@@ -110,7 +152,11 @@ def test_random_headers_give_a_result_or_a_clear_error(header, sample):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.permutations(list(EXPECTED["echodata_BST1_Nalls2019_PD_locus.tsv.gz"].values())
-                       + ["Freq", "MAF", "N_cases", "leadSNP", "mean.PP"]))
+@given(
+    st.permutations(
+        list(EXPECTED["echodata_BST1_Nalls2019_PD_locus.tsv.gz"].values())
+        + ["Freq", "MAF", "N_cases", "leadSNP", "mean.PP"]
+    )
+)
 def test_shuffled_columns_map_the_same(header):
     assert detect_columns(header).names == EXPECTED["echodata_BST1_Nalls2019_PD_locus.tsv.gz"]

@@ -1,4 +1,5 @@
 """`pygenerel train` under torchrun: 2 CPU processes (gloo) behave like one process on the global batch."""
+
 import json
 import os
 import subprocess
@@ -10,8 +11,14 @@ from safetensors.torch import load_file
 
 from pygenerel.train import train
 
-SETTINGS = {"steps": 4, "max_pairs_per_task": 300, "batch_size": 16, "log_every": 1, "checkpoint_every": 0,
-            "num_threads": 1}
+SETTINGS = {
+    "steps": 4,
+    "max_pairs_per_task": 300,
+    "batch_size": 16,
+    "log_every": 1,
+    "checkpoint_every": 0,
+    "num_threads": 1,
+}
 
 
 def _losses(out: Path) -> list:
@@ -23,10 +30,26 @@ def test_two_gloo_ranks_match_single_process_training(corpus_dir, tmp_path):
     ddp, single = tmp_path / "ddp", tmp_path / "single"
     torchrun = Path(sys.executable).parent / "torchrun"
     overrides = [arg for key, value in SETTINGS.items() for arg in ("--set", f"{key}={value}")]
-    command = [str(torchrun), "--standalone", "--nproc_per_node", "2", "-m", "pygenerel.cli", "train",
-               "--preset", "tiny", "--corpus", str(corpus_dir), "--out", str(ddp), *overrides]
+    command = [
+        str(torchrun),
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        "-m",
+        "pygenerel.cli",
+        "train",
+        "--preset",
+        "tiny",
+        "--corpus",
+        str(corpus_dir),
+        "--out",
+        str(ddp),
+        *overrides,
+    ]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
+    result = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     train(preset="tiny", corpus_dir=corpus_dir, out_dir=single, **SETTINGS)
 
@@ -37,6 +60,8 @@ def test_two_gloo_ranks_match_single_process_training(corpus_dir, tmp_path):
 
     ddp_losses, single_losses = _losses(ddp), _losses(single)
     assert [s for s, _ in ddp_losses] == [s for s, _ in single_losses]  # same streams, same batches
-    assert np.allclose([l for _, l in ddp_losses], [l for _, l in single_losses], rtol=1e-4, atol=1e-4)
+    assert np.allclose(
+        [l for _, l in ddp_losses], [l for _, l in single_losses], rtol=1e-4, atol=1e-4
+    )
     a, b = load_file(ddp / "model.safetensors"), load_file(single / "model.safetensors")
     assert max((a[k] - b[k]).abs().max().item() for k in a) < 1e-3

@@ -1,4 +1,5 @@
 """Evaluation of the tiny model and all baselines on the real corpus benchmarks."""
+
 import json
 
 import numpy as np
@@ -17,7 +18,9 @@ def test_auc_equals_the_share_of_correctly_ordered_pairs():
     scores = rng.integers(0, 5, 200).astype(float)  # many ties
     labels = rng.integers(0, 2, 200)
     pos, neg = scores[labels == 1], scores[labels == 0]
-    brute = ((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (len(pos) * len(neg))
+    brute = ((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (
+        len(pos) * len(neg)
+    )
     assert auc(scores, labels) == pytest.approx(brute)
     assert np.isnan(auc([0.1, 0.2], [1, 1]))
 
@@ -35,18 +38,35 @@ def test_spearman_and_retrieval_accuracy():
 @pytest.fixture(scope="module")
 def evaluation(tiny_model_dir, corpus_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("evaluation")
-    result = CliRunner().invoke(main, ["evaluate", "--model", str(tiny_model_dir), "--corpus", str(corpus_dir),
-                                       "--out", str(out)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "evaluate",
+            "--model",
+            str(tiny_model_dir),
+            "--corpus",
+            str(corpus_dir),
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     return json.loads((out / "evaluation.json").read_text()), result.output, out
 
 
 def test_every_benchmark_is_scored_for_the_model_and_every_baseline(evaluation, corpus_dir):
     report, _, out = evaluation
-    benchmarks = set(pd.read_parquet(corpus_dir / "benchmarks.parquet", columns=["benchmark"])["benchmark"])
-    assert report["methods"] == [METHOD_NAMES[k] for k in ("base", "graph", "id", "locus")]
+    benchmarks = set(
+        pd.read_parquet(corpus_dir / "benchmarks.parquet", columns=["benchmark"])["benchmark"]
+    )
+    order = ("base", "graph", "region", "id", "locus", "neighbours")
+    assert report["methods"] == [METHOD_NAMES[k] for k in order]
     for method, results in report["results"].items():
-        expected = benchmarks - {"synonym_heldout"} if method == METHOD_NAMES["graph"] else benchmarks
+        expected = (
+            benchmarks - {"synonym_heldout"} if method == METHOD_NAMES["graph"] else benchmarks
+        )
+        if method == METHOD_NAMES["region"]:
+            expected = {"gwas_heldout", "gwas_temporal", "pgrm_ukbb"}
         assert set(results) == expected, method
     assert (out / "evaluation.md").read_text() == report["markdown"]
 
@@ -61,9 +81,17 @@ def test_metrics_cover_the_pairs_the_corpus_defines(evaluation, corpus_dir):
                 assert 0 <= metrics["auc"] <= 1
                 assert metrics["n_pos"] + metrics["n_neg"] == rows["label"].notna().sum()
             if rows["value"].notna().sum() >= 3:
-                assert -1 <= metrics["spearman"] <= 1 and metrics["n_value"] == rows["value"].notna().sum()
+                assert (
+                    -1 <= metrics["spearman"] <= 1
+                    and metrics["n_value"] == rows["value"].notna().sum()
+                )
         gwas = results["gwas_heldout"]
         assert gwas["n_seen"] + gwas["n_unseen"] == gwas["n_pos"] + gwas["n_neg"]
+        temporal = results["gwas_temporal"]
+        assert (
+            temporal["n_vocabulary"] + temporal["n_locus_only"]
+            == temporal["n_pos"] + temporal["n_neg"]
+        )
         if "acc@1" in results.get("synonym_heldout", {}):
             assert results["synonym_heldout"]["acc@1"] <= results["synonym_heldout"]["acc@10"]
 
@@ -78,3 +106,19 @@ def test_cli_prints_the_table(evaluation):
     _, output, _ = evaluation
     assert "| gwas_heldout | AUC, unseen SNPs |" in output
     assert all(name in output for name in METHOD_NAMES.values())
+
+
+def test_region_lookup_reads_the_traits_known_around_a_snp(evaluation):
+    """The region-lookup baseline is what a catalog lookup gives: a held-out trait of a training
+    SNP is usually reported near it already; a temporal locus with no training GWAS SNP within
+    250 kb has nothing to say (coverage below 1)."""
+    results = evaluation[0]["results"][METHOD_NAMES["region"]]
+    assert results["gwas_heldout"]["auc_seen"] > 0.7
+    assert 0.5 < results["gwas_temporal"]["auc"] < results["gwas_heldout"]["auc_seen"]
+    assert 0.5 < results["gwas_temporal"]["coverage"] < 1
+
+
+def test_locus_only_scores_need_the_locus_tower(evaluation):
+    results = evaluation[0]["results"]
+    assert results[METHOD_NAMES["id"]]["gwas_temporal"]["auc_locus_only"] == pytest.approx(0.5)
+    assert results[METHOD_NAMES["locus"]]["gwas_temporal"]["coverage"] == 1.0

@@ -1,4 +1,5 @@
 """GenerelModel on the tiny model trained from the real corpus: one space, any locus, no pickle."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -43,8 +44,16 @@ def test_unknown_rsid_gives_nan_but_any_locus_embeds(model):
 def test_locus_encoder_alone_reproduces_out_of_vocabulary_embeddings(model):
     """The export contract: LocusEncoder(bins int64, gene_emb float32) embeds any chr:pos."""
     chroms, pos = ["10", "6"], [112_998_590, 32_000_000]
-    bins, genes = model.snp_vocab.locus(chroms, pos)
-    gene_emb = torch.stack([model.encode_texts([g])[0] if g else torch.zeros(model.config.dim) for g in genes])
+    bins, texts, weights = model.snp_vocab.locus(chroms, pos)
+    gene_emb = torch.stack(
+        [
+            sum(
+                (w * model.encode_texts([t])[0] for t, w in zip(row, row_weights) if t),
+                torch.zeros(model.config.dim),
+            )
+            for row, row_weights in zip(texts, weights)
+        ]
+    )
     with torch.no_grad():
         direct = model.snp_tower.locus(torch.as_tensor(bins, dtype=torch.int64), gene_emb.float())
     assert torch.allclose(direct, model.encode_loci(chroms, pos), atol=1e-5)
@@ -53,7 +62,13 @@ def test_locus_encoder_alone_reproduces_out_of_vocabulary_embeddings(model):
 def test_save_load_round_trip_without_pickle(model, rsids, tmp_path):
     model.save(tmp_path)
     names = {p.name for p in tmp_path.iterdir()}
-    assert {"config.json", "model.safetensors", "snp_vocab.tsv.gz", "genes.tsv.gz", "tokenizer.json"} <= names
+    assert {
+        "config.json",
+        "model.safetensors",
+        "snp_vocab.tsv.gz",
+        "genes.tsv.gz",
+        "tokenizer.json",
+    } <= names
     assert not [n for n in names if n.endswith((".bin", ".pt", ".pth", ".pkl", ".ckpt"))]
     again = GenerelModel.load(tmp_path)
     assert torch.allclose(again.encode_snps(rsids[:10]), model.encode_snps(rsids[:10]), atol=1e-6)

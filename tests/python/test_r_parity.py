@@ -1,6 +1,7 @@
 """The R package `generel` gives the Python API's numbers: each R function is called through rpy2 (R
 embedded in this process, its reticulate sharing this interpreter) and compared with pygenerel on the
 same inputs and the same bundle."""
+
 import atexit
 import ctypes
 import os
@@ -16,15 +17,29 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "inst" / "extdata" / "example_gwas.tsv"
-ITEMS = ["rs7903146", "rs1333049", "rs2476601", "type 2 diabetes", "insulin resistance", "TCF7L2",
-         "coronary artery disease", "10:112998590"]
+ITEMS = [
+    "rs7903146",
+    "rs1333049",
+    "rs2476601",
+    "type 2 diabetes",
+    "insulin resistance",
+    "TCF7L2",
+    "coronary artery disease",
+    "10:112998590",
+]
 TOL = 1e-6
 
 
 def assert_same(from_r, from_python):
     """Equal within TOL, with NaN (an item neither side could resolve) in the same places."""
-    np.testing.assert_allclose(np.asarray(from_r, dtype=float), np.asarray(from_python, dtype=float),
-                               rtol=0, atol=TOL, equal_nan=True)
+    np.testing.assert_allclose(
+        np.asarray(from_r, dtype=float),
+        np.asarray(from_python, dtype=float),
+        rtol=0,
+        atol=TOL,
+        equal_nan=True,
+    )
+
 
 pytestmark = pytest.mark.skipif(shutil.which("R") is None, reason="R is not installed")
 
@@ -50,8 +65,11 @@ class R:
         self.ro, self.ffi = ro, openrlib.ffi
         self.lib = ctypes.PyDLL(rpy2.situation.get_rlib_path(openrlib.R_HOME, platform.system()))
         self.lib.R_tryEvalSilent.restype = ctypes.c_void_p
-        self.lib.R_tryEvalSilent.argtypes = [ctypes.c_void_p, ctypes.c_void_p,
-                                             ctypes.POINTER(ctypes.c_int)]
+        self.lib.R_tryEvalSilent.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.c_int),
+        ]
         self.globalenv = ctypes.c_void_p.in_dll(self.lib, "R_GlobalEnv").value
         ro.r(f'.libPaths(c("{library.as_posix()}", .libPaths()))')
 
@@ -72,13 +90,16 @@ class R:
             raise RuntimeError(self.ro.r("geterrmessage()")[0].strip())
 
     def matrix(self, value) -> np.ndarray:
-        return np.array(list(value), dtype=np.float64).reshape(tuple(self.ro.r.dim(value)), order="F")
+        return np.array(list(value), dtype=np.float64).reshape(
+            tuple(self.ro.r.dim(value)), order="F"
+        )
 
     def frame(self, value) -> pd.DataFrame:
         """A data.frame as pandas, with None for a missing string (NaN stays NaN)."""
         na = self.ro.NA_Character
-        return pd.DataFrame({name: [None if v is na else v for v in value.rx2(name)]
-                             for name in value.names})
+        return pd.DataFrame(
+            {name: [None if v is na else v for v in value.rx2(name)] for name in value.names}
+        )
 
     def strings(self, items):
         return self.ro.StrVector(items)
@@ -88,8 +109,11 @@ class R:
 def r(tiny_bundle_dir, tmp_path_factory):
     """R with the package installed from this checkout, using this Python and the tiny bundle."""
     library = tmp_path_factory.mktemp("r-lib")
-    subprocess.run(["R", "CMD", "INSTALL", "--no-docs", "--no-test-load", f"--library={library}",
-                    str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        ["R", "CMD", "INSTALL", "--no-docs", "--no-test-load", f"--library={library}", str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     os.environ["GENEREL_PYTHON"] = sys.executable
     session = R(library)
     session("library(generel); generel_model(bundle)", bundle=str(tiny_bundle_dir))
@@ -128,8 +152,9 @@ def test_embed(r, model):
 
 
 def test_neighbors(r, model):
-    value = r.frame(r('generel_neighbors(x, k = 7, types = c("disease", "gene"))',
-                      x=r.strings(ITEMS[:4])))
+    value = r.frame(
+        r('generel_neighbors(x, k = 7, types = c("disease", "gene"))', x=r.strings(ITEMS[:4]))
+    )
     expected = model.neighbors(ITEMS[:4], k=7, types=["disease", "gene"])
     assert list(value.columns) == list(expected.columns)
     for column in ("query", "rank", "id", "name", "type"):
@@ -141,11 +166,22 @@ def test_annotate(r, model):
     from pygenerel.annotation import annotate
 
     traits = ["type 2 diabetes", "coronary artery disease"]
-    value = r.frame(r('generel_annotate(read.delim(path), trait = traits, top_k = 2, '
-                      'pos_col = "BP_GRCh38", build = "GRCh38")',
-                      path=EXAMPLE.as_posix(), traits=r.strings(traits)))
-    expected = annotate(pd.read_csv(EXAMPLE, sep="\t"), traits=traits, top_k=2, pos_col="BP_GRCh38",
-                        build="GRCh38", model=model)
+    value = r.frame(
+        r(
+            "generel_annotate(read.delim(path), trait = traits, top_k = 2, "
+            'pos_col = "BP_GRCh38", build = "GRCh38")',
+            path=EXAMPLE.as_posix(),
+            traits=r.strings(traits),
+        )
+    )
+    expected = annotate(
+        pd.read_csv(EXAMPLE, sep="\t"),
+        traits=traits,
+        top_k=2,
+        pos_col="BP_GRCh38",
+        build="GRCh38",
+        model=model,
+    )
     assert list(value.columns) == list(expected.columns)
     assert len(value) == len(expected) == 2006
     for column in expected.columns:
@@ -168,7 +204,9 @@ def test_model_info(r, model):
 def test_python_error_reaches_r_as_one_line(r, model):
     with pytest.raises(ValueError) as python_error:
         model.neighbors(["type 2 diabetes"], types=["planet"])
-    value = r('e <- tryCatch(generel_neighbors("type 2 diabetes", types = "planet"), error = identity)\n'
-              "list(class = class(e)[1], message = conditionMessage(e))")
+    value = r(
+        'e <- tryCatch(generel_neighbors("type 2 diabetes", types = "planet"), error = identity)\n'
+        "list(class = class(e)[1], message = conditionMessage(e))"
+    )
     assert value.rx2("class")[0] == "generel_error"
     assert value.rx2("message")[0] == " ".join(str(python_error.value).split())

@@ -16,7 +16,7 @@ from pygenerel.cli import main
 from pygenerel.runtime import load_model
 from pygenerel.runtime.bundle import open_bundle
 
-BUDGET_BYTES = 60 * 1024 * 1024  # everything committed under onnx/
+BUDGET_BYTES = 80 * 1000 * 1000  # everything committed under onnx/: the 80 MB the team allows
 
 SANITY = [
     ("rs7903146", "type 2 diabetes", "asthma"),  # TCF7L2

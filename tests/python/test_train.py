@@ -1,4 +1,5 @@
 """Training on the real corpus: configs, sampler, loss, exact resume, the CLI end to end."""
+
 import json
 
 import numpy as np
@@ -42,7 +43,9 @@ def test_weighted_info_nce_matches_its_definition():
 
 @pytest.fixture(scope="module")
 def train_pairs(corpus_dir):
-    return load_pairs(corpus_dir, "train", TASKS, max_pairs=3000, split_by_relation=["relation", "biobank"])
+    return load_pairs(
+        corpus_dir, "train", TASKS, max_pairs=3000, split_by_relation=["relation", "biobank"]
+    )
 
 
 def test_pairs_are_train_split_streams_per_relation(train_pairs, corpus_dir):
@@ -64,7 +67,9 @@ def test_sampler_batches_repeat_no_item_and_resume_exactly(train_pairs):
         p = train_pairs[stream]
         assert len(index) > 0
         items = [{p.left_id[i], p.right_id[i], p.left_key[i], p.right_key[i]} for i in index]
-        assert len(set().union(*items)) == sum(map(len, items)), f"repeated item in a {stream} batch"
+        assert len(set().union(*items)) == sum(map(len, items)), (
+            f"repeated item in a {stream} batch"
+        )
     state = json.loads(json.dumps(sampler.state_dict()))
     expected = [sampler.next() for _ in range(10)]
     again = MultiTaskSampler(train_pairs, sizes, weights, 0.5, seed=3)
@@ -75,7 +80,9 @@ def test_sampler_batches_repeat_no_item_and_resume_exactly(train_pairs):
 
 def test_training_lowers_the_held_out_loss(corpus_dir, tmp_path):
     weights = {t: 0.0 for t in TASKS} | {"synonym": 1.0}
-    out = train(preset="tiny", corpus_dir=corpus_dir, out_dir=tmp_path, steps=60, task_weights=weights)
+    out = train(
+        preset="tiny", corpus_dir=corpus_dir, out_dir=tmp_path, steps=60, task_weights=weights
+    )
     config = TrainConfig.from_dict(json.loads((out / "training.json").read_text())["config"])
     trained = GenerelModel.load(out)
     torch.manual_seed(config.seed)  # the same random start as the run
@@ -96,8 +103,14 @@ def test_tiny_fixture_run_logs_losses_and_validation(tiny_model_dir):
 
 
 def _tiny(corpus_dir, out, **overrides):
-    settings = {"steps": 6, "max_pairs_per_task": 300, "batch_size": 16, "checkpoint_every": 2,
-                "log_every": 1, "num_threads": 1}
+    settings = {
+        "steps": 6,
+        "max_pairs_per_task": 300,
+        "batch_size": 16,
+        "checkpoint_every": 2,
+        "log_every": 1,
+        "num_threads": 1,
+    }
     settings.update(overrides)
     return train(preset="tiny", corpus_dir=corpus_dir, out_dir=out, **settings)
 
@@ -117,10 +130,35 @@ def test_interrupted_run_resumes_to_identical_weights(corpus_dir, tmp_path):
 
 def test_cli_trains_the_tiny_preset_end_to_end(corpus_dir, tmp_path):
     out = tmp_path / "model"
-    result = CliRunner().invoke(main, ["train", "--preset", "tiny", "--corpus", str(corpus_dir), "--out", str(out),
-                                       "--set", "steps=4", "--set", "max_pairs_per_task=300"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--preset",
+            "tiny",
+            "--corpus",
+            str(corpus_dir),
+            "--out",
+            str(out),
+            "--set",
+            "steps=4",
+            "--set",
+            "max_pairs_per_task=300",
+        ],
+    )
     assert result.exit_code == 0, result.output
     model = GenerelModel.load(out)
     assert model.encode_texts(["asthma"]).shape == (1, model.config.dim)
     log = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
     assert any("loss" in r and np.isfinite(r["loss"]) for r in log)
+
+
+def test_a_time_limit_finishes_and_saves_the_model_early(corpus_dir, tmp_path):
+    """On a lent GPU the run must come back within its lease: past max_minutes it stops, logs
+    why, and still writes a loadable model with the steps it did."""
+    out = _tiny(corpus_dir, tmp_path / "limited", steps=500, max_minutes=0.002)
+    summary = json.loads((out / "training.json").read_text())
+    assert 0 < summary["steps_done"] < 500
+    log = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
+    assert any("max_minutes" in r.get("stopped", "") for r in log)
+    assert GenerelModel.load(out).encode_texts(["asthma"]).isfinite().all()

@@ -1,4 +1,5 @@
 """Variant parsing: rs ids, chr prefixes, X/23, chr:pos:ref:alt strings, messy positions and P."""
+
 import math
 import re
 
@@ -24,9 +25,19 @@ from pygenerel.genome import CHROMOSOMES
 
 @pytest.mark.parametrize(
     "value, rsid",
-    [("rs123", "rs123"), ("RS123", "rs123"), (" rs7 ", "rs7"), ("1:123:rs55:A:G", "rs55"),
-     ("rs99:1234:A:G", "rs99"), ("chr1:123:A:G", None), ("", None), (None, None), ("nrs12", None),
-     ("rs", None), ("kgp123", None)],
+    [
+        ("rs123", "rs123"),
+        ("RS123", "rs123"),
+        (" rs7 ", "rs7"),
+        ("1:123:rs55:A:G", "rs55"),
+        ("rs99:1234:A:G", "rs99"),
+        ("chr1:123:A:G", None),
+        ("", None),
+        (None, None),
+        ("nrs12", None),
+        ("rs", None),
+        ("kgp123", None),
+    ],
 )
 def test_rsids(value, rsid):
     assert parse_rsids(pa.array([value], pa.string())).to_pylist() == [rsid]
@@ -34,10 +45,20 @@ def test_rsids(value, rsid):
 
 @pytest.mark.parametrize(
     "value, chrom, pos",
-    [("chr1:12345:A:G", "1", 12345), ("1_12345_A_G_b38", "1", 12345), ("X:5", "X", 5),
-     ("chr23:9", "X", 9), ("23:9:A:T", "X", 9), ("chrM:73", "MT", 73), ("MT-300", "MT", 300),
-     ("chr7:0", "7", None), ("chrUn:5", None, None), ("rs123", None, None), ("30:5", None, None),
-     ("1:abc", None, None)],
+    [
+        ("chr1:12345:A:G", "1", 12345),
+        ("1_12345_A_G_b38", "1", 12345),
+        ("X:5", "X", 5),
+        ("chr23:9", "X", 9),
+        ("23:9:A:T", "X", 9),
+        ("chrM:73", "MT", 73),
+        ("MT-300", "MT", 300),
+        ("chr7:0", "7", None),
+        ("chrUn:5", None, None),
+        ("rs123", None, None),
+        ("30:5", None, None),
+        ("1:abc", None, None),
+    ],
 )
 def test_chrpos_strings(value, chrom, pos):
     chroms, positions = parse_chrpos(pa.array([value]))
@@ -46,8 +67,20 @@ def test_chrpos_strings(value, chrom, pos):
 
 @pytest.mark.parametrize(
     "value, chrom",
-    [("chr1", "1"), ("01", "1"), ("23", "X"), ("X", "X"), ("chrX", "X"), ("24", "Y"), ("chrM", "MT"),
-     ("26", "MT"), ("0", None), ("chr6_apd_hap1", None), ("NA", None), (None, None)],
+    [
+        ("chr1", "1"),
+        ("01", "1"),
+        ("23", "X"),
+        ("X", "X"),
+        ("chrX", "X"),
+        ("24", "Y"),
+        ("chrM", "MT"),
+        ("26", "MT"),
+        ("0", None),
+        ("chr6_apd_hap1", None),
+        ("NA", None),
+        (None, None),
+    ],
 )
 def test_chromosomes(value, chrom):
     assert normalize_chroms(pa.array([value], pa.string())).to_pylist() == [chrom]
@@ -60,13 +93,25 @@ def test_positions_accept_what_real_tables_hold():
 
 def test_p_values_parse_and_na_tokens_stay_missing():
     values = pa.array(["5e-8", "1E-300", "1e-400", " 0.05 ", "NA", "nan", ".", "", None, "1"])
-    assert parse_numbers(values, "P", "gwas.tsv").to_pylist() == \
-        [5e-8, 1e-300, 0.0, 0.05, None, None, None, None, None, 1.0]
+    assert parse_numbers(values, "P", "gwas.tsv").to_pylist() == [
+        5e-8,
+        1e-300,
+        0.0,
+        0.05,
+        None,
+        None,
+        None,
+        None,
+        None,
+        1.0,
+    ]
 
 
 def test_non_numeric_p_names_file_line_and_column():
     values = pa.array(["0.1", "0.2", "<1e-300"])
-    with pytest.raises(AnnotateError, match=r"gwas.tsv line 12: column 'P' has a non-numeric value '<1e-300'"):
+    with pytest.raises(
+        AnnotateError, match=r"gwas.tsv line 12: column 'P' has a non-numeric value '<1e-300'"
+    ):
         parse_numbers(values, "P", "gwas.tsv", lambda row: f"line {10 + row}")
 
 
@@ -90,8 +135,12 @@ def test_real_sumstats_parse_completely(sumstats_dir):
         source = open_table(path)
         chunk = next(source.chunks())
         columns = detect_columns(source.names)
-        v = parse_variants(*(chunk.table.column(columns.get(r)) if columns.get(r) else None
-                             for r in ("snp", "chr", "pos")))
+        v = parse_variants(
+            *(
+                chunk.table.column(columns.get(r)) if columns.get(r) else None
+                for r in ("snp", "chr", "pos")
+            )
+        )
         rsids, chroms, positions = v.take()
         has_rsid, located = rsids != None, positions > 0
         assert (has_rsid | located).all(), path.name
@@ -102,18 +151,27 @@ def test_real_sumstats_parse_completely(sumstats_dir):
             assert has_rsid.all() and not located.any()
 
 
-junk = st.one_of(st.none(), st.text(max_size=20),
-                 st.from_regex(r"(chr)?[0-9XYMT]{1,3}[:_-][0-9]{0,12}([:_][ACGT]{1,3})*", fullmatch=True),
-                 st.from_regex(r"[rR][sS][0-9]{0,10}", fullmatch=True))
+junk = st.one_of(
+    st.none(),
+    st.text(max_size=20),
+    st.from_regex(r"(chr)?[0-9XYMT]{1,3}[:_-][0-9]{0,12}([:_][ACGT]{1,3})*", fullmatch=True),
+    st.from_regex(r"[rR][sS][0-9]{0,10}", fullmatch=True),
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(junk, min_size=1, max_size=30), st.lists(junk, min_size=1, max_size=30),
-       st.lists(junk, min_size=1, max_size=30))
+@given(
+    st.lists(junk, min_size=1, max_size=30),
+    st.lists(junk, min_size=1, max_size=30),
+    st.lists(junk, min_size=1, max_size=30),
+)
 def test_junk_never_crashes_and_parses_to_clean_values(snps, chroms, positions):
     n = min(len(snps), len(chroms), len(positions))
-    v = parse_variants(pa.array(snps[:n], pa.string()), pa.array(chroms[:n], pa.string()),
-                       pa.array(positions[:n], pa.string()))
+    v = parse_variants(
+        pa.array(snps[:n], pa.string()),
+        pa.array(chroms[:n], pa.string()),
+        pa.array(positions[:n], pa.string()),
+    )
     rsids, chroms, positions = v.take()
     assert len(v) == len(rsids) == len(chroms) == len(positions) == n
     assert all(r is None or re.fullmatch(r"rs[0-9]+", r) for r in rsids)
@@ -123,9 +181,13 @@ def test_junk_never_crashes_and_parses_to_clean_values(snps, chroms, positions):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(["1", "22", "X", "Y", "23", "MT", "M"]), st.integers(1, 3_000_000_000),
-       st.sampled_from(["", "chr", "CHR"]), st.sampled_from([":", "_", "-"]),
-       st.sampled_from(["", ":A:G", "_AT_T_b38", ":rs42:C:T"]))
+@given(
+    st.sampled_from(["1", "22", "X", "Y", "23", "MT", "M"]),
+    st.integers(1, 3_000_000_000),
+    st.sampled_from(["", "chr", "CHR"]),
+    st.sampled_from([":", "_", "-"]),
+    st.sampled_from(["", ":A:G", "_AT_T_b38", ":rs42:C:T"]),
+)
 def test_chrpos_round_trips(chrom, pos, prefix, sep, tail):
     rsids, chroms, positions = parse_variants(pa.array([f"{prefix}{chrom}{sep}{pos}{tail}"])).take()
     expected = {"23": "X", "M": "MT"}.get(chrom, chrom)
@@ -134,11 +196,15 @@ def test_chrpos_round_trips(chrom, pos, prefix, sep, tail):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.none()), max_size=20))
+@given(
+    st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.none()), max_size=20)
+)
 def test_numbers_round_trip_from_text(values):
     text = pa.array([None if v is None else repr(v) for v in values], pa.string())
     parsed = parse_numbers(text, "P", "x.tsv").to_pylist()
-    assert all((a is None and b is None) or math.isclose(a, b) or a == b for a, b in zip(parsed, values))
+    assert all(
+        (a is None and b is None) or math.isclose(a, b) or a == b for a, b in zip(parsed, values)
+    )
 
 
 @settings(max_examples=200, deadline=None)

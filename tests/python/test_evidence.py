@@ -1,0 +1,80 @@
+"""The evidence behind a score: the bundle's table of known links, `explain`, `annotate --explain`
+and the loci table, on the shipped model and the real summary statistics."""
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import pygenerel
+from pygenerel.cli import main
+from pygenerel.runtime.evidence import NONE
+
+
+@pytest.fixture(scope="module")
+def model():
+    return pygenerel.load_model()
+
+
+def test_rs7903146_and_type_2_diabetes_cite_a_catalog_association(model):
+    found = model.explain("rs7903146", "type 2 diabetes")
+    table = found["associations"]
+    assert found["how"] == "rsid" and found["evidence"] == ""
+    top = table.iloc[0]
+    assert "type 2 diabetes" in top["trait"].lower() and top["trait_cosine"] > 0.9
+    assert top["rsid"] == "rs7903146" and top["distance_kb"] == 0
+    assert top["pubmed"].isdigit() and top["p"] < 5e-8
+    assert table["trait_cosine"].is_monotonic_decreasing
+    assert "TCF7L2" in found["genes"]
+
+
+def test_a_locus_with_nothing_known_says_the_score_rests_on_the_model(model):
+    # chr1:1,000,000 sits in a region without GWAS Catalog or PGRM associations in 2015
+    found = model.explain("chr1:1000000", "type 2 diabetes")
+    if found["associations"].empty:
+        assert found["evidence"] == NONE
+    else:  # the check below holds either way: every listed association lies within 500 kb
+        assert (found["associations"]["distance_kb"] <= 500).all()
+
+
+def test_the_explain_command_prints_the_evidence(tmp_path):
+    result = CliRunner().invoke(main, ["explain", "rs7903146", "type 2 diabetes", "-n", "3"])
+    assert result.exit_code == 0, result.output
+    assert "percentile" in result.output and "pubmed" in result.output
+    assert len([line for line in result.output.splitlines() if "rs7903146\t" in line]) >= 1
+    result = CliRunner().invoke(main, ["explain", "asthma", "type 2 diabetes"])
+    assert result.exit_code == 2 and "not an rsid or chr:pos" in result.output
+
+
+def test_annotate_explain_cites_the_trait_at_each_lead(raw_dir):
+    path = raw_dir / "sumstats" / "topr_UC_UKBB_p1e-3_hg38.tsv.gz"
+    out = pygenerel.annotate(
+        path, traits=["ulcerative colitis"], p_threshold=1e-10, build="GRCh38", explain=True
+    )
+    column = out["generel_ulcerative_colitis_evidence"]
+    scored = out["generel_ulcerative_colitis"].notna()
+    assert column[scored].notna().all() and column[~scored].isna().all()
+    cited = column[scored]
+    assert cited.str.contains("PMID").mean() > 0.5
+    assert cited.str.lower().str.contains("colitis|inflammatory bowel|crohn").mean() > 0.5
+    with pytest.raises(pygenerel.annotation.AnnotateError, match="needs a --trait"):
+        pygenerel.annotate(path, explain=True)
+
+
+def test_loci_carry_the_evidence(raw_dir):
+    path = raw_dir / "sumstats" / "topr_CD_UKBB_p1e-3_hg38.tsv.gz"
+    found = pygenerel.loci(path, traits=["Crohn's disease"], build="GRCh38")
+    evidence = found["generel_crohn_s_disease_evidence"]
+    assert evidence.notna().all()
+    nod2 = found[found["generel_genes"].str.contains("NOD2")]
+    assert len(nod2) == 1 and "crohn" in nod2["generel_crohn_s_disease_evidence"].iloc[0].lower()
+
+
+def test_the_corpus_evidence_table(corpus_dir):
+    evidence = pd.read_parquet(corpus_dir / "evidence.parquet")
+    assert set(evidence["source"]) == {"GWAS Catalog", "PGRM", "GTEx v8"}
+    assert not evidence["source"].str.contains("DrugBank", case=False).any()
+    catalog = evidence[evidence["source"] == "GWAS Catalog"]
+    assert len(catalog) > 15_000 and (catalog["pubmed"].str.isdigit()).mean() > 0.99
+    positions = pd.read_parquet(corpus_dir / "rsid_positions.parquet").set_index("rsid")
+    sample = evidence.sample(500, random_state=0)
+    assert (positions.loc[sample["rsid"], "pos_grch38"].to_numpy() == sample["pos_grch38"]).all()

@@ -1,0 +1,74 @@
+"""`pygenerel loci`: one row per independent locus, on the real summary statistics."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import pygenerel
+from pygenerel.annotation.loci import clump
+from pygenerel.cli import main
+
+
+@pytest.fixture(scope="module")
+def uc(raw_dir):
+    return raw_dir / "sumstats" / "topr_UC_UKBB_p1e-3_hg38.tsv.gz"
+
+
+@pytest.fixture(scope="module")
+def uc_loci(uc):
+    return pygenerel.loci(uc, traits=["ulcerative colitis"], build="GRCh38")
+
+
+def test_one_row_per_locus_with_leads_further_apart_than_the_window(uc, uc_loci):
+    table = pd.read_csv(uc, sep="\t")
+    significant = table[table["P"] <= 5e-8]
+    assert uc_loci["snps"].sum() == len(significant) == uc_loci.attrs["generel"]["significant"]
+    assert len(uc_loci) > 20 and uc_loci["p"].is_monotonic_increasing
+    for chrom, group in uc_loci.groupby("chr"):
+        pos = np.sort(group["pos"].to_numpy())
+        assert (np.diff(pos) > 500_000).all(), chrom
+    # every lead is its locus's smallest P, and in the table at its own position
+    first = uc_loci.iloc[0]
+    assert first["p"] == significant["P"].min()
+    row = table[table["ID"] == first["lead"]].iloc[0]
+    assert (str(row["CHROM"]).removeprefix("chr"), row["POS"]) == (first["chr"], first["pos"])
+
+
+def test_each_lead_carries_its_scores_genes_and_concepts(uc_loci):
+    assert uc_loci["generel_ulcerative_colitis"].notna().all()
+    assert uc_loci["generel_ulcerative_colitis_pct"].between(0, 1).all()
+    assert (uc_loci["generel_genes"] != "").mean() > 0.9
+    assert uc_loci["generel_top1_name"].notna().all()
+    # a textbook UC locus: the HLA region on chromosome 6 is among the leads
+    hla = uc_loci[(uc_loci["chr"] == "6") & uc_loci["pos"].between(28_500_000, 33_500_000)]
+    assert len(hla) >= 1
+
+
+def test_clump_by_hand():
+    chroms = np.array(["1", "1", "1", "2", None], dtype=object)
+    pos = np.array([1_000_000, 1_400_000, 2_000_000, 1_000_000, -1])
+    p = np.array([1e-9, 1e-12, 1e-10, 1e-8, 1e-20])
+    leads, lead_of = clump(chroms, pos, p, window=500_000)
+    assert list(leads) == [1, 2, 3]  # 0 joins 1 (400 kb); 2 is 600 kb from 1; chr2 apart
+    assert list(lead_of) == [1, 1, 2, 3, -1]
+
+
+def test_the_cli_prints_or_writes_the_table(uc, tmp_path):
+    out = tmp_path / "loci.tsv"
+    result = CliRunner().invoke(
+        main,
+        ["loci", str(uc), "--trait", "ulcerative colitis", "--build", "GRCh38", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out, sep="\t")
+    assert list(written.columns[:6]) == ["locus", "lead", "chr", "pos", "p", "snps"]
+    result = CliRunner().invoke(main, ["loci", str(uc), "--build", "GRCh38", "--window", "0"])
+    assert result.exit_code == 2 and "--window" in result.output
+
+
+def test_the_accessor_gives_the_same_loci(uc, uc_loci):
+    frame = pd.read_csv(uc, sep="\t")
+    again = frame.generel.loci(traits=["ulcerative colitis"], build="GRCh38")
+    assert list(again["lead"]) == list(uc_loci["lead"])
+    assert np.allclose(again["generel_ulcerative_colitis"], uc_loci["generel_ulcerative_colitis"])

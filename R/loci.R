@@ -38,5 +38,5 @@ generel_loci <- function(data_or_path, trait = NULL, p_threshold = 5e-8, window 
     p_threshold = p_threshold,
     window = window,
     top_k = top_k
-  ), options, call = list(sys.call()))), quote = TRUE)
+  ), options, call = list(sys.call())), quote = TRUE))
 }

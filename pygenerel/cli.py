@@ -20,6 +20,10 @@ COMMANDS = {
     "export": ("pygenerel.export.cli:export", "Export a trained model to an ONNX bundle."),
     "annotate": ("pygenerel.annotation.cli:annotate", "Annotate a GWAS table with relatedness."),
     "loci": ("pygenerel.annotation.cli:loci", "One row per independent locus of a GWAS table."),
+    "report": (
+        "pygenerel.annotation.cli:report",
+        "One self-contained HTML report for a GWAS table.",
+    ),
     "similarity": ("pygenerel.runtime.cli:similarity", "Cosine similarity between items."),
     "neighbors": ("pygenerel.runtime.cli:neighbors", "Most related concepts or SNPs."),
     "search": ("pygenerel.runtime.cli:search", "Find catalog concepts by id or name."),

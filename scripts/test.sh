@@ -7,7 +7,7 @@ bash scripts/setup.sh --r --extras=train,dev || exit 1
 export PYGENEREL_CACHE="$PWD/.cache" GENEREL_PYTHON="$PWD/.venv/bin/python" OMP_NUM_THREADS=2
 
 # Style first, in seconds: an unformatted or lint-failing file fails the run before any test.
-.venv/bin/ruff format --check --quiet . || { echo "ruff format: run '.venv/bin/ruff format .'"; exit 1; }
+.venv/bin/ruff format --check . || { echo "ruff format: run '.venv/bin/ruff format .'"; exit 1; }
 .venv/bin/ruff check --quiet . || exit 1
 
 .venv/bin/python -m pytest tests/python "$@"

@@ -217,3 +217,57 @@ def loci(
         writer.abort()
         raise
     click.echo(f"wrote {name}", err=True)
+
+
+@click.command("report")
+@click.argument("table", type=click.Path(dir_okay=False))
+@click.option(
+    "--trait", required=True, help="Colour the plot by, and explain the loci for, this trait."
+)
+@click.option(
+    "-o", "--out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write."
+)
+@click.option(
+    "--p-threshold",
+    type=float,
+    default=5e-8,
+    show_default=True,
+    help="Significant SNPs: P at or below this (the dashed line).",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(1, 10_000_000),
+    default=500_000,
+    show_default=True,
+    help="bp: a significant SNP this close to a stronger lead joins its locus.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(1, 100),
+    default=5,
+    show_default=True,
+    help="Strongest loci whose known associations are shown.",
+)
+@table_options
+def report(
+    table, trait, out, p_threshold, window, top, snp_col, chr_col, pos_col, p_col, build, model_path
+):
+    """One self-contained HTML page for a GWAS TABLE: a Manhattan plot coloured by relatedness to
+    --trait, the loci table, and the known associations behind the --top strongest loci."""
+    from pygenerel.annotation.report import report as write_report
+
+    written = write_report(
+        table,
+        trait,
+        out,
+        build=build,
+        p_threshold=p_threshold,
+        window=window,
+        top=top,
+        model=model_path,
+        snp_col=snp_col,
+        chr_col=chr_col,
+        pos_col=pos_col,
+        p_col=p_col,
+    )
+    click.echo(f"wrote {written}", err=True)

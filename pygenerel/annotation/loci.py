@@ -140,11 +140,11 @@ def _places(frame: pd.DataFrame, columns, model) -> tuple[np.ndarray, np.ndarray
 
     variants = parse_variants(column("snp"), column("chr"), column("pos"))
     rsids, chroms, positions = variants.take()
+    chroms, positions = np.array(chroms, dtype=object), np.array(positions)  # writable copies
     unplaced = np.flatnonzero(positions < 0)
     if len(unplaced):
         _, _, chroms38, pos38 = model.place_variants(rsids=rsids[unplaced])
         chroms[unplaced], positions[unplaced] = chroms38, pos38
-    chroms = np.asarray(chroms, dtype=object)
     labels = np.where(
         pd.notna(rsids),
         rsids,

@@ -28,6 +28,31 @@ TABLE_OPTIONS = [
 ]
 
 
+LOCUS_OPTIONS = [
+    click.option(
+        "--p-threshold",
+        type=float,
+        default=5e-8,
+        show_default=True,
+        help="Significant SNPs: P at or below this.",
+    ),
+    click.option(
+        "--window",
+        type=click.IntRange(1, 10_000_000),
+        default=500_000,
+        show_default=True,
+        help="bp: a significant SNP this close to a stronger lead joins its locus.",
+    ),
+]
+
+
+def locus_options(command):
+    """What makes a locus: the options loci and report share."""
+    for option in reversed(LOCUS_OPTIONS):
+        command = option(command)
+    return command
+
+
 def table_options(command):
     """How to read a GWAS table and which model scores it: the options annotate and loci share."""
     for option in reversed(TABLE_OPTIONS):
@@ -130,20 +155,7 @@ def annotate(
 @click.option(
     "--trait", "traits", multiple=True, help="Score each lead for this trait (repeatable)."
 )
-@click.option(
-    "--p-threshold",
-    type=float,
-    default=5e-8,
-    show_default=True,
-    help="Significant SNPs: P at or below this.",
-)
-@click.option(
-    "--window",
-    type=click.IntRange(1, 10_000_000),
-    default=500_000,
-    show_default=True,
-    help="bp: a significant SNP this close to a stronger lead joins its locus.",
-)
+@locus_options
 @click.option(
     "--top-k",
     type=click.IntRange(1, MAX_TOP_K),
@@ -227,20 +239,7 @@ def loci(
 @click.option(
     "-o", "--out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write."
 )
-@click.option(
-    "--p-threshold",
-    type=float,
-    default=5e-8,
-    show_default=True,
-    help="Significant SNPs: P at or below this (the dashed line).",
-)
-@click.option(
-    "--window",
-    type=click.IntRange(1, 10_000_000),
-    default=500_000,
-    show_default=True,
-    help="bp: a significant SNP this close to a stronger lead joins its locus.",
-)
+@locus_options
 @click.option(
     "--top",
     type=click.IntRange(1, 100),

@@ -72,7 +72,11 @@ class Evidence:
         found = self.table.iloc[rows].copy()
         found["trait_cosine"] = self.trait_embeddings[self._trait_row[rows]] @ trait_emb
         found["distance_kb"] = (found["pos_grch38"] - int(pos38)).abs() / 1000
-        found = found.sort_values(["trait_cosine", "p"], ascending=[False, True], kind="stable")
+        # PGRM repeats catalog associations: for the same SNP and trait, cite the catalog
+        found["catalog"] = found["source"] == "GWAS Catalog"
+        found = found.sort_values(
+            ["trait_cosine", "catalog", "p"], ascending=[False, False, True], kind="stable"
+        )
         columns = [
             "source",
             "rsid",

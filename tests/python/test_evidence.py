@@ -20,6 +20,7 @@ def test_rs7903146_and_type_2_diabetes_cite_a_catalog_association(model):
     table = found["associations"]
     assert found["how"] == "rsid" and found["evidence"] == ""
     top = table.iloc[0]
+    assert top["source"] == "GWAS Catalog"
     assert "type 2 diabetes" in top["trait"].lower() and top["trait_cosine"] > 0.9
     assert top["rsid"] == "rs7903146" and top["distance_kb"] == 0
     assert top["pubmed"].isdigit() and top["p"] < 5e-8

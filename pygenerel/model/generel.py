@@ -51,6 +51,8 @@ class GenerelModel(nn.Module):
         self.aux_snp_tower = (
             SnpTower("id", *tower) if config.aux_id_tower and config.snp_tower == "locus" else None
         )
+        self.gene_table: torch.Tensor | None = None  # see cache_gene_embeddings
+        self.gene_table_slot: np.ndarray | None = None
 
     @classmethod
     def build(cls, config: ModelConfig, corpus_dir) -> GenerelModel:
@@ -111,15 +113,36 @@ class GenerelModel(nn.Module):
             if (rows < 0).any():
                 raise KeyError(f"SNPs outside the vocabulary: {list(keys[snp_pos][rows < 0][:5])}")
             vocab = self.snp_vocab
-            batch["snp"] = self.snp_features(
-                rows, vocab.bins[rows], vocab.gene_texts[rows], vocab.gene_weights[rows]
-            )
+            if self.gene_table is not None:
+                batch["snp"] = {
+                    "index": torch.as_tensor(rows, dtype=torch.long),
+                    "bins": torch.as_tensor(vocab.bins[rows], dtype=torch.long),
+                    "gene_slot": torch.as_tensor(self.gene_table_slot[rows], dtype=torch.long),
+                    "gene_weight": torch.as_tensor(vocab.gene_weights[rows], dtype=torch.float32),
+                }
+            else:
+                batch["snp"] = self.snp_features(
+                    rows, vocab.bins[rows], vocab.gene_texts[rows], vocab.gene_weights[rows]
+                )
         return batch
+
+    def cache_gene_embeddings(self) -> None:
+        """Embed every vocabulary gene text once; SNP batches then look their genes up instead of
+        tokenising and encoding thousands of gene texts per step (the gene feature carries no
+        gradient anyway). Training refreshes the table every `gene_refresh` steps."""
+        genes = self.snp_vocab.gene_texts.astype(str)
+        unique, slot = np.unique(genes, return_inverse=True)
+        table = self.encode_texts(unique)
+        table[torch.as_tensor(unique == "")] = 0.0  # no gene nearby: a zero gene feature
+        self.gene_table = table.to(self.device)
+        self.gene_table_slot = slot.reshape(genes.shape)
 
     # ---- embedding -----------------------------------------------------------------------------
     def gene_embeddings(self, snp: dict) -> torch.Tensor:
         """The weighted mix of each SNP's gene embeddings (zeros where no gene is known)."""
         slot = snp["gene_slot"]
+        if self.gene_table is not None and "gene_ids" not in snp:
+            return weighted_rows(self.gene_table, slot, snp["gene_weight"])
         genes = torch.zeros(1, self.config.dim, device=slot.device)
         if "gene_ids" in snp:
             with torch.no_grad():

@@ -56,6 +56,7 @@ class TrainConfig:
     num_threads: int = 0  # 0 = torch default
     device: str = "auto"  # auto = cuda when available
     amp: bool = False  # bf16 autocast on CUDA (the loss stays fp32)
+    gene_refresh: int = 0  # re-embed all locus gene texts every N steps; 0 = per batch (exact)
     stop_at: int = 0  # stop after checkpointing at this step; `resume` continues the same run
     max_minutes: float = 0  # on a lent machine: past this, finish and save the model (0 = no limit)
 

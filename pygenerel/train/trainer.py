@@ -185,6 +185,8 @@ class Trainer:
                 self._log({"step": step, "stopped": f"max_minutes={c.max_minutes} reached"})
                 end = step
                 break
+            if c.gene_refresh and (step == start or step % c.gene_refresh == 0):
+                self._refresh_gene_table()
             stream, index = self.sampler.next()
             self._set_lr(step)
             began = time.perf_counter()
@@ -207,6 +209,10 @@ class Trainer:
         distributed.teardown(self.env)
         return self.out_dir
 
+    def _refresh_gene_table(self) -> None:
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=self.amp):
+            self.model.cache_gene_embeddings()
+
     def validate(self) -> dict:
         return validate(
             self.model,
@@ -225,6 +231,8 @@ class Trainer:
             dist.all_gather_object(digests, weight_digest(self.model))
         if not self.env.main:
             return
+        if self.config.gene_refresh:
+            self._refresh_gene_table()
         valid = self.validate()
         self._log({"step": self.config.steps, "valid": valid})
         self.model.save(self.out_dir)

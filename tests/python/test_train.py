@@ -162,3 +162,23 @@ def test_a_time_limit_finishes_and_saves_the_model_early(corpus_dir, tmp_path):
     log = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
     assert any("max_minutes" in r.get("stopped", "") for r in log)
     assert GenerelModel.load(out).encode_texts(["asthma"]).isfinite().all()
+
+
+def test_cached_gene_table_gives_the_per_batch_gene_features(tiny_model_dir, corpus_dir, tmp_path):
+    """gene_refresh swaps per-batch gene encoding for a table lookup: the same features, and a run
+    that uses it trains to a loadable model."""
+    model = GenerelModel.load(tiny_model_dir)
+    rsids = model.snp_vocab.table["rsid"].tolist()[:300]
+    kinds = ["snp"] * len(rsids)
+    with torch.no_grad():
+        per_batch = model.gene_embeddings(model.featurize(kinds, rsids)["snp"])
+        model.cache_gene_embeddings()
+        cached = model.gene_embeddings(model.featurize(kinds, rsids)["snp"])
+    assert "gene_ids" not in model.featurize(kinds, rsids)["snp"]
+    assert per_batch.abs().sum() > 0
+    torch.testing.assert_close(cached, per_batch, atol=1e-5, rtol=1e-4)
+
+    out = _tiny(corpus_dir, tmp_path / "refresh", steps=12, gene_refresh=5)
+    summary = json.loads((out / "training.json").read_text())
+    assert summary["steps_done"] == 12 and summary["config"]["gene_refresh"] == 5
+    assert GenerelModel.load(out).encode_snps(rsids[:5]).isfinite().all()

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import torch
 from safetensors.torch import load_file, save_file
 
-from pygenerel.train.data import LINK_COLUMNS  # what training reads of the links
+from pygenerel.train.data import TRAINING_COLUMNS
 
 BASE_FILES = [
     "config.json",
@@ -44,7 +44,7 @@ def write(frame: pd.DataFrame, path: Path) -> None:
 
 
 def links(corpus: Path) -> pd.DataFrame:
-    frame = pd.read_parquet(corpus / "links.parquet", columns=LINK_COLUMNS)
+    frame = pd.read_parquet(corpus / "links.parquet", columns=TRAINING_COLUMNS)
     return frame[frame["split"].isin(["train", "valid"])].reset_index(drop=True)
 
 
@@ -69,7 +69,7 @@ def pack(args) -> None:
     )
 
     evaluation, release = links(args.eval_corpus), links(args.release_corpus)
-    key = LINK_COLUMNS
+    key = TRAINING_COLUMNS
     merged = release.merge(evaluation.drop_duplicates(key), on=key, how="left", indicator=True)
     extra = merged.loc[merged["_merge"] == "left_only", key]
     assert len(evaluation) + len(extra) == len(release), "evaluation rows missing from release"

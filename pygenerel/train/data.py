@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pygenerel.corpus.links import LINK_COLUMNS
+
 
 @dataclasses.dataclass
 class PairTable:
@@ -51,18 +53,8 @@ class PairTable:
         )
 
 
-LINK_COLUMNS = [
-    "left_id",
-    "left_text",
-    "right_id",
-    "right_text",
-    "left_kind",
-    "right_kind",
-    "task",
-    "relation",
-    "weight",
-    "split",
-]
+# What training reads of the corpus links: all but their provenance.
+TRAINING_COLUMNS = [c for c in LINK_COLUMNS if c not in ("source", "published")]
 
 
 def stream_task(stream: str) -> str:
@@ -84,7 +76,9 @@ def load_pairs(
     Pairs with a SNP outside `known_snps` are dropped (the model has no row to train);
     `max_pairs` keeps a fixed random slice per stream."""
     links = pd.read_parquet(
-        Path(corpus_dir) / "links.parquet", columns=LINK_COLUMNS, filters=[("split", "==", split)]
+        Path(corpus_dir) / "links.parquet",
+        columns=TRAINING_COLUMNS,
+        filters=[("split", "==", split)],
     )
     links = links[links["task"].isin(list(tasks))]
     if known_snps is not None:

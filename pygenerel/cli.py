@@ -19,6 +19,10 @@ COMMANDS = {
     "evaluate": ("pygenerel.evaluate.cli:evaluate", "Evaluate a model and the baselines."),
     "export": ("pygenerel.export.cli:export", "Export a trained model to an ONNX bundle."),
     "annotate": ("pygenerel.annotation.cli:annotate", "Annotate a GWAS table with relatedness."),
+    "annotate-many": (
+        "pygenerel.dask_cli:annotate_many",
+        "Annotate many GWAS tables on Dask workers (the dask extra).",
+    ),
     "loci": ("pygenerel.annotation.cli:loci", "One row per independent locus of a GWAS table."),
     "report": (
         "pygenerel.annotation.cli:report",

@@ -19,8 +19,8 @@ else
     .venv/bin/pygenerel train --preset tiny --corpus .cache/run-corpus --out .cache/run-tiny-model
     .venv/bin/pygenerel export .cache/run-tiny-model "$bundle" --corpus .cache/run-corpus
   fi
+  export PYGENEREL_MODEL="$PWD/$bundle"
 fi
-export PYGENEREL_MODEL="$PWD/${bundle%/}"
 
 out=.cache/example_gwas.generel.tsv
 mkdir -p .cache

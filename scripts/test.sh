@@ -13,8 +13,12 @@ export PYGENEREL_CACHE="$PWD/.cache" GENEREL_PYTHON="$PWD/.venv/bin/python" OMP_
 .venv/bin/python -m pytest tests/python "$@"
 py_status=$?
 
+# The same runtime tests from a non-editable install without torch (about 2 minutes).
+bash scripts/test_torch_free.sh
+free_status=$?
+
 bash scripts/r_check.sh
 r_status=$?
 
-echo "python tests exit $py_status; R check exit $r_status"
-[ "$py_status" = 0 ] && [ "$r_status" = 0 ]
+echo "python tests exit $py_status; torch-free tests exit $free_status; R check exit $r_status"
+[ "$py_status" = 0 ] && [ "$free_status" = 0 ] && [ "$r_status" = 0 ]

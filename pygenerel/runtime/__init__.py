@@ -15,39 +15,47 @@ from pygenerel.runtime.model import Model
 __all__ = [
     "BundleError",
     "Model",
-    "default_model_path",
     "embed",
     "load_model",
     "match",
     "neighbors",
+    "resolve_model",
     "search",
     "similarity",
 ]
 
-SHIPPED = Path(__file__).resolve().parents[2] / "onnx"
+PACKAGED = Path(__file__).resolve().parents[1] / "_models"  # where a wheel puts onnx/
+CHECKOUT = Path(__file__).resolve().parents[2] / "onnx"  # a source checkout or editable install
 _loaded: dict[Path, Model] = {}
 
 
-def default_model_path() -> Path:
-    """$PYGENEREL_MODEL, else the bundle shipped in onnx/<name>/ beside the package."""
+def resolve_model(path=None) -> tuple[Path, str]:
+    """The bundle to load and why, by the one policy every caller (CLI, Python, R) shares: the path
+    given, else $PYGENEREL_MODEL, else the model installed with pygenerel."""
+    if path is not None:
+        return Path(path), "given explicitly"
     if os.environ.get("PYGENEREL_MODEL"):
-        return Path(os.environ["PYGENEREL_MODEL"])
-    bundles = sorted(p.parent for p in SHIPPED.glob("*/manifest.json"))
-    if not bundles:
-        raise BundleError(
-            f"no model given: set PYGENEREL_MODEL or pass a path (nothing shipped in {SHIPPED})"
-        )
-    return bundles[-1]
+        return Path(os.environ["PYGENEREL_MODEL"]), "from PYGENEREL_MODEL"
+    for where, how in (
+        (PACKAGED, "installed with pygenerel"),
+        (CHECKOUT, "in the source checkout"),
+    ):
+        bundles = sorted(p.parent for p in where.glob("*/manifest.json"))
+        if bundles:
+            return bundles[-1], f"the default model {how} (no path given, PYGENEREL_MODEL unset)"
+    raise BundleError(
+        f"no model given: set PYGENEREL_MODEL or pass a path (none installed in {PACKAGED})"
+    )
 
 
 def load_model(path=None, **options) -> Model:
-    """Open a bundle (default: default_model_path()); options: precision, batch_size, threads."""
-    return Model(default_model_path() if path is None else path, **options)
+    """Open a bundle (path as resolve_model() picks it); options: precision, batch_size, threads."""
+    return Model(resolve_model(path)[0], **options)
 
 
 def _default_model() -> Model:
     """One Model per process and default path, so module-level calls share its text cache."""
-    path = default_model_path().resolve()
+    path = resolve_model()[0].resolve()
     if path not in _loaded:
         _loaded[path] = load_model(path)
     return _loaded[path]

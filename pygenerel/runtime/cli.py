@@ -10,13 +10,13 @@ import click
 import numpy as np
 
 from pygenerel.builds import check_build
-from pygenerel.runtime import load_model
+from pygenerel.runtime import load_model, resolve_model
 
 MODEL = click.option(
     "--model",
     "model_path",
     type=click.Path(),  # open_bundle says, in one line, what is wrong with a bad one
-    help="Model bundle directory (default: $PYGENEREL_MODEL, else the shipped one).",
+    help="Model bundle directory (default: $PYGENEREL_MODEL, else the installed one).",
 )
 KIND = click.option(
     "--kind",
@@ -140,15 +140,16 @@ def search(text, types, n, model_path):
 @MODEL
 @click.option("--json", "as_json", is_flag=True, help="Print the full summary as JSON.")
 def info(model_path, as_json):
-    """Summary of a model bundle: version, towers, data sources and licences, evaluation."""
-    summary = load_model(model_path).info()
+    """Summary of a model bundle: which one and why, version, towers, data sources and licences,
+    evaluation, and every file's sha256 (each checked against the manifest)."""
+    path, chosen = resolve_model(model_path)
+    model = load_model(path)
+    summary = model.info() | {"chosen": chosen, "files": model.manifest["files"]}
     if as_json:
         click.echo(json.dumps(summary, indent=2, default=str))
         return
-    click.echo(
-        f"{summary['name']} {summary['version']}  ({summary['path']}; "
-        f"{summary['files_verified']} files, sha256 verified)"
-    )
+    click.echo(f"{summary['name']} {summary['version']}  ({summary['path']})")
+    click.echo(f"  chosen: {chosen}")
     click.echo(
         f"  dimension {summary['dim']}; SNP tower: {summary['snp_tower']}; "
         f"{summary['snps']} SNPs, {summary['concepts']} concepts"
@@ -174,6 +175,9 @@ def info(model_path, as_json):
         for bench, metrics in evaluation["benchmarks"].items():
             shown = ", ".join(f"{k} {v}" for k, v in metrics.items() if not k.startswith("n_"))
             click.echo(f"    {bench}: {shown}")
+    click.echo(f"  files (sha256; the {summary['files_verified']} the manifest lists verified):")
+    for name, digest in {"manifest.json": model.bundle.digest, **summary["files"]}.items():
+        click.echo(f"    {digest}  {name}")
 
 
 @click.command()

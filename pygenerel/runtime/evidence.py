@@ -44,6 +44,7 @@ class Evidence:
             }
         self._cache = model_cache_dir("evidence", bundle, encoder_name)
         self._trait_emb = None
+        self._rows: dict[int, dict] = {}  # evidence rows cited so far, as dicts
         self.text_encoder = text_encoder
 
     @property
@@ -100,16 +101,49 @@ class Evidence:
         )
 
     def best(self, chroms, pos38, trait_emb: np.ndarray) -> np.ndarray:
-        """Per locus, its closest-trait association as one line (NONE where there is none)."""
+        """Per locus, its closest-trait association as one line (NONE where there is none).
+        Vectorised per chromosome (a table of millions of rows must not loop per row)."""
         cosine = self.trait_embeddings @ trait_emb
-        chroms = normalize_chroms(chroms)
+        chroms = np.asarray(normalize_chroms(chroms), dtype=object)
+        pos38 = np.asarray(pos38, dtype=np.int64)
         out = np.full(len(chroms), NONE, dtype=object)
-        for i, (chrom, pos) in enumerate(zip(chroms, np.asarray(pos38, dtype=np.int64))):
-            rows = self._window(chrom, pos, "gwas", WINDOW)
-            if len(rows):
-                at = rows[np.argmax(cosine[self._trait_row[rows]])]
-                out[i] = describe(self.table.iloc[at], cosine[self._trait_row[at]], pos)
+        for chrom in self._by_chrom.keys() & set(chroms[pos38 > 0]):
+            at = np.flatnonzero((chroms == chrom) & (pos38 > 0))
+            positions, rows = self._by_chrom[chrom]["gwas"]
+            values = cosine[self._trait_row[rows]]
+            lo = np.searchsorted(positions, pos38[at] - WINDOW)
+            hi = np.searchsorted(positions, pos38[at] + WINDOW + 1)
+            pick = range_argmax(values, lo, hi)
+            found = pick >= 0
+            out[at[found]] = [
+                describe(self._row(rows[b]), values[b], p)
+                for b, p in zip(pick[found], pos38[at[found]])
+            ]
         return out
+
+    def _row(self, row: int) -> dict:
+        if row not in self._rows:
+            self._rows[row] = self.table.iloc[row].to_dict()
+        return self._rows[row]
+
+
+def range_argmax(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Per query, the index of the largest of values[lo:hi] (the first one on ties, as np.argmax),
+    or -1 where the range is empty: a sparse table, O(n log n) once and O(1) per query."""
+    levels = [np.arange(len(values))]
+    while 2 ** len(levels) <= len(values):
+        half, prev = 2 ** (len(levels) - 1), levels[-1]
+        left, right = prev[:-half], prev[half:]
+        levels.append(np.where(values[right] > values[left], right, left))
+    out = np.full(len(lo), -1, dtype=np.int64)
+    size = hi - lo
+    some = np.flatnonzero(size > 0)
+    level = np.floor(np.log2(size[some])).astype(np.int64)
+    for k in np.unique(level):
+        q = some[level == k]
+        left, right = levels[k][lo[q]], levels[k][hi[q] - 2**k]
+        out[q] = np.where(values[right] > values[left], right, left)
+    return out
 
 
 def describe(row, trait_cosine: float, pos: int) -> str:

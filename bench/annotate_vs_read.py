@@ -73,10 +73,10 @@ def run_measured(command: list[str]) -> tuple[float, float]:
 
 
 def default_model() -> str:
-    from pygenerel.runtime import BundleError, default_model_path
+    from pygenerel.runtime import BundleError, resolve_model
 
     try:
-        return str(default_model_path())
+        return str(resolve_model()[0])
     except BundleError:
         bundles = sorted(
             (ROOT / ".cache").glob("test-tiny-bundle-*/manifest.json"), key=os.path.getmtime

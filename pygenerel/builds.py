@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from pygenerel.errors import InputError, shown
-from pygenerel.genome import GRCH38_LENGTHS
+from pygenerel.genome import CHROMOSOMES, GRCH38_LENGTHS, chrom_codes
 
 BUILDS = ("GRCh37", "GRCh38")
 DEFAULT_BUILD = "GRCh38"
@@ -78,5 +78,5 @@ def past_chromosome_end(chroms, positions, build: str) -> np.ndarray:
     """True where a position lies beyond its chromosome's end in `build` (a wrong build or a
     corrupt value; such a position must not be scored)."""
     lengths = CHROM_LENGTHS[build]
-    ends = np.array([lengths.get(c, np.iinfo(np.int64).max) for c in chroms], dtype=np.int64)
-    return np.asarray(positions, dtype=np.int64) > ends
+    ends = np.array([*(lengths[c] for c in CHROMOSOMES), np.iinfo(np.int64).max], dtype=np.int64)
+    return np.asarray(positions, dtype=np.int64) > ends[chrom_codes(chroms)]  # -1: no chromosome

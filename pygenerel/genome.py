@@ -10,6 +10,7 @@ import gzip
 from pathlib import Path
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 CHROMOSOMES = [str(i) for i in range(1, 23)] + ["X", "Y", "MT"]
 
@@ -43,6 +44,9 @@ GRCH38_LENGTHS = {
 
 # PLINK numbering: 23 X, 24 Y, 25 XY (pseudo-autosomal, on X), 26 MT
 _CHROM_ALIASES = {"23": "X", "24": "Y", "25": "X", "26": "MT", "M": "MT", "XY": "X"}
+_CHROM_CODE = {chrom: i for i, chrom in enumerate(CHROMOSOMES)}
+_CHROM_NAMES = np.array([*CHROMOSOMES, None], dtype=object)  # code -1 (not a chromosome): None
+_LENGTHS = np.array([*(GRCH38_LENGTHS[c] for c in CHROMOSOMES), 0], dtype=np.int64)
 
 
 def normalize_chrom(value) -> str | None:
@@ -60,10 +64,17 @@ def normalize_chrom(value) -> str | None:
 
 def normalize_chroms(values) -> np.ndarray:
     """Vectorised normalize_chrom over distinct values (fast on millions of rows)."""
-    values = np.asarray(values, dtype=object)
-    uniques, inverse = np.unique(values.astype(str), return_inverse=True)
-    mapped = np.array([normalize_chrom(u) for u in uniques], dtype=object)
-    return mapped[inverse.reshape(-1)]
+    return _CHROM_NAMES[chrom_codes(values)]
+
+
+def chrom_codes(values) -> np.ndarray:
+    """Each value's index in CHROMOSOMES (normalize_chrom's reading), -1 if not a chromosome;
+    integers index lookup tables, where comparing strings per chromosome would be slow."""
+    import pandas as pd
+
+    inverse, uniques = pd.factorize(np.asarray(values, dtype=object).reshape(-1))  # NaN, None: -1
+    codes = [_CHROM_CODE.get(normalize_chrom(u), -1) for u in uniques]
+    return np.append(np.array(codes, dtype=np.int64), -1)[inverse]
 
 
 GENE_TEXTS = ("symbol", "symbol_name")
@@ -93,27 +104,21 @@ class PositionBinner:
 
     def __init__(self, scales=(1_000_000, 100_000)):
         self.scales = tuple(int(s) for s in scales)
-        self._offsets = []
+        self._offsets = []  # per scale, the first bin of each chromosome in CHROMOSOMES order
         self.sizes = []
         for scale in self.scales:
-            offsets, total = {}, 1
-            for chrom in CHROMOSOMES:
-                offsets[chrom] = total
-                total += GRCH38_LENGTHS[chrom] // scale + 1
-            self._offsets.append(offsets)
-            self.sizes.append(total)
+            counts = [GRCH38_LENGTHS[chrom] // scale + 1 for chrom in CHROMOSOMES]
+            self._offsets.append(1 + np.concatenate([[0], np.cumsum(counts)[:-1]]))
+            self.sizes.append(1 + sum(counts))
 
     def bins(self, chroms, pos38) -> np.ndarray:
-        chroms = normalize_chroms(chroms)
+        codes = chrom_codes(chroms)
         pos = np.asarray(pos38, dtype=np.int64)
+        known = (codes >= 0) & (pos > 0)
+        clipped = np.minimum(pos, _LENGTHS[codes])
         out = np.zeros((len(pos), len(self.scales)), dtype=np.int64)
-        for chrom in CHROMOSOMES:
-            rows = np.flatnonzero((chroms == chrom) & (pos > 0))
-            if not len(rows):
-                continue
-            clipped = np.minimum(pos[rows], GRCH38_LENGTHS[chrom])
-            for k, scale in enumerate(self.scales):
-                out[rows, k] = self._offsets[k][chrom] + clipped // scale
+        for k, scale in enumerate(self.scales):
+            out[:, k] = np.where(known, self._offsets[k][codes] + clipped // scale, 0)
         return out
 
 
@@ -214,12 +219,15 @@ class GeneIndex:
     """
 
     LOOKBACK = 64  # genes starting before a position that may still contain it
-    CHUNK = 50_000
+    NEAR = 8  # of those, the ones every position looks at (see _k_nearest_on_chrom)
+    CHUNK = 8_192  # positions per pass: the [CHUNK, LOOKBACK + k] windows stay in cache
+    _PAD = 3 << 30  # start, end and TSS of the padding around each chromosome's genes
+    _PADDED = 1 << 62  # any key at least this large is padding, never a gene
 
     def __init__(self, symbols, chroms, starts, ends, tss):
         chroms = normalize_chroms(chroms)
         keep = chroms != None
-        symbols = np.asarray(symbols, dtype=object)[keep]
+        self._symbols = np.asarray(symbols, dtype=object)  # by table row
         starts = np.asarray(starts, dtype=np.int64)[keep]
         ends = np.asarray(ends, dtype=np.int64)[keep]
         tss = np.asarray(tss, dtype=np.int64)[keep]
@@ -227,10 +235,17 @@ class GeneIndex:
         table_rows = np.flatnonzero(keep)
         self._by_chrom = {}
         self._rows_by_chrom = {}
+        pad = np.full(self.LOOKBACK, self._PAD, dtype=np.int64)
         for chrom in np.unique(chroms):
             rows = np.flatnonzero(chroms == chrom)
             rows = rows[np.argsort(starts[rows], kind="stable")]
-            self._by_chrom[chrom] = (starts[rows], ends[rows], tss[rows], symbols[rows])
+            # padded with LOOKBACK dummies each side, so every window is a slice (padding keys
+            # exceed any gene's: a window running off either end just has fewer genes)
+            padded = [np.concatenate([pad, a[rows], pad]) for a in (starts, ends, tss)]
+            # per `first`, the latest end among the genes NEAR..LOOKBACK before it (-1: none)
+            ends_before = np.concatenate([np.full(self.LOOKBACK, -1), ends[rows]])
+            far = sliding_window_view(ends_before, self.LOOKBACK - self.NEAR).max(axis=1)
+            self._by_chrom[chrom] = (starts[rows], *padded, far)
             self._rows_by_chrom[chrom] = table_rows[rows]
 
     @classmethod
@@ -238,15 +253,8 @@ class GeneIndex:
         return cls(table["symbol"], table["chr"], table["start"], table["end"], table["tss"])
 
     def nearest(self, chroms, pos38) -> np.ndarray:
-        chroms = normalize_chroms(chroms)
-        pos = np.asarray(pos38, dtype=np.int64)
-        out = np.full(len(pos), "", dtype=object)
-        for chrom, genes in self._by_chrom.items():
-            rows = np.flatnonzero((chroms == chrom) & (pos > 0))
-            for lo in range(0, len(rows), self.CHUNK):
-                chunk = rows[lo : lo + self.CHUNK]
-                out[chunk] = self._nearest_on_chrom(genes, pos[chunk])
-        return out
+        rows, _ = self._k_nearest(chroms, pos38, 1)
+        return np.where(rows[:, 0] >= 0, self._symbols[rows[:, 0]], "")
 
     def nearby(self, chroms, pos38, k: int, decay: float) -> tuple[np.ndarray, np.ndarray]:
         """The `k` genes nearest each position (rows of the table the index was built from, -1
@@ -256,47 +264,76 @@ class GeneIndex:
         so the locus tower sees a distance-weighted mix of several. Distances are rounded to
         DISTANCE_STEP, so nearby positions share one locus feature (and one encoding).
         """
-        chroms = normalize_chroms(chroms)
-        pos = np.asarray(pos38, dtype=np.int64)
-        rows = np.full((len(pos), k), -1, dtype=np.int64)
-        weights = np.zeros((len(pos), k), dtype=np.float32)
-        for chrom, genes in self._by_chrom.items():
-            found = np.flatnonzero((chroms == chrom) & (pos > 0))
-            for lo in range(0, len(found), self.CHUNK):
-                chunk = found[lo : lo + self.CHUNK]
-                index, distance = self._k_nearest_on_chrom(genes, pos[chunk], k)
-                rows[chunk] = np.where(index >= 0, self._rows_by_chrom[chrom][index], -1)
-                weights[chunk] = np.where(index >= 0, np.exp(-distance / decay), 0.0)
+        rows, distance = self._k_nearest(chroms, pos38, k)
+        weights = np.where(rows >= 0, np.exp(-distance / decay), 0.0).astype(np.float32)
         total = weights.sum(axis=1, keepdims=True)
         return rows, np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
 
-    def _k_nearest_on_chrom(self, genes, pos, k) -> tuple[np.ndarray, np.ndarray]:
-        starts, ends, tss, _ = genes
-        first = np.searchsorted(starts, pos, side="right")
-        window = first[:, None] + np.arange(-self.LOOKBACK, k)[None, :]
-        valid = (window >= 0) & (window < len(starts))
-        window = np.clip(window, 0, len(starts) - 1)
-        p = pos[:, None]
-        body = np.maximum(np.maximum(starts[window] - p, p - ends[window]), 0)
-        key = np.where(valid, body * (1 << 31) + np.abs(tss[window] - p), np.iinfo(np.int64).max)
-        best = np.argsort(key, axis=1, kind="stable")[:, :k]
-        taken = np.take_along_axis(valid, best, axis=1)
-        index = np.where(taken, np.take_along_axis(window, best, axis=1), -1)
-        distance = np.take_along_axis(body, best, axis=1)
-        return index, (np.round(distance / DISTANCE_STEP) * DISTANCE_STEP).astype(np.float64)
+    def _k_nearest(self, chroms, pos38, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(table rows of the k nearest genes, -1 where fewer; their body distances rounded to
+        DISTANCE_STEP), one chromosome and CHUNK positions at a time."""
+        if not 0 < k <= self.LOOKBACK:
+            raise ValueError(f"k must be 1..{self.LOOKBACK}, got {k}")
+        codes = chrom_codes(chroms)
+        pos = np.asarray(pos38, dtype=np.int64)
+        rows = np.full((len(pos), k), -1, dtype=np.int64)
+        distance = np.zeros((len(pos), k), dtype=np.float64)
+        located = np.flatnonzero((codes >= 0) & (pos > 0))
+        located = located[np.argsort(codes[located], kind="stable")]
+        bounds = np.searchsorted(codes[located], np.arange(len(CHROMOSOMES) + 1))
+        for code, chrom in enumerate(CHROMOSOMES):
+            if chrom not in self._by_chrom:
+                continue
+            found = located[bounds[code] : bounds[code + 1]]
+            for lo in range(0, len(found), self.CHUNK):
+                chunk = found[lo : lo + self.CHUNK]
+                index, distance[chunk] = self._k_nearest_on_chrom(
+                    self._by_chrom[chrom], pos[chunk], k
+                )
+                rows[chunk] = np.where(index >= 0, self._rows_by_chrom[chrom][index], -1)
+        return rows, distance
 
-    def _nearest_on_chrom(self, genes, pos) -> np.ndarray:
-        starts, ends, tss, symbols = genes
-        first = np.searchsorted(starts, pos, side="right")  # genes [first - LOOKBACK, first] matter
-        window = first[:, None] + np.arange(-self.LOOKBACK, 1)[None, :]
-        valid = (window >= 0) & (window < len(starts))
-        window = np.clip(window, 0, len(starts) - 1)
+    def _k_nearest_on_chrom(self, genes, pos, k) -> tuple[np.ndarray, np.ndarray]:
+        """The k best genes in [first - LOOKBACK, first + k), first the first gene starting after
+        the position: smallest body distance, then TSS distance, then gene order.
+
+        Most windows are settled by their last NEAR genes before the position: one starting
+        further back can only be among the k best if its end reaches within the k-th best body
+        distance of the position, and only those positions scan the whole window."""
+        starts, _, _, _, far_ends = genes
+        first = np.searchsorted(starts, pos, side="right")
+        index, body = self._best_in_window(genes, pos, first, self.NEAR, k)
+        wide = np.flatnonzero(far_ends[first] >= pos - body[:, -1])
+        if len(wide):
+            index[wide], body[wide] = self._best_in_window(
+                genes, pos[wide], first[wide], self.LOOKBACK, k
+            )
+        return index, (np.round(body / DISTANCE_STEP) * DISTANCE_STEP).astype(np.float64)
+
+    def _best_in_window(self, genes, pos, first, lookback, k) -> tuple[np.ndarray, np.ndarray]:
+        """(index of each of the k best genes in [first - lookback, first + k), -1 where fewer;
+        their body distances, padding's where fewer)."""
+        _, padded_starts, padded_ends, padded_tss, _ = genes
+        width = lookback + k
+        at = first + self.LOOKBACK - lookback  # padded index = index + LOOKBACK
         p = pos[:, None]
-        body = np.maximum(np.maximum(starts[window] - p, p - ends[window]), 0)
-        # rank by body distance, then TSS distance (both < 2^31, so one int64 key orders them)
-        key = body * (1 << 31) + np.abs(tss[window] - p)
-        key = np.where(valid, key, np.iinfo(np.int64).max)
-        return symbols[window[np.arange(len(pos)), key.argmin(axis=1)]]
+        body = sliding_window_view(padded_starts, width)[at] - p
+        np.maximum(body, p - sliding_window_view(padded_ends, width)[at], out=body)
+        np.maximum(body, 0, out=body)
+        # one int64 key orders by body distance, then TSS distance (both < 2^31)
+        key = body << 31
+        tss = sliding_window_view(padded_tss, width)[at] - p
+        key += np.abs(tss, out=tss)
+        index = np.empty((len(pos), k), dtype=np.int64)
+        best_body = np.empty((len(pos), k), dtype=np.int64)
+        rows = np.arange(len(pos))
+        for j in range(k):  # argmin takes the first of equal keys: gene order breaks ties
+            best = key.argmin(axis=1)
+            genuine = key[rows, best] < self._PADDED
+            index[:, j] = np.where(genuine, first + best - lookback, -1)
+            best_body[:, j] = body[rows, best]
+            key[rows, best] = np.iinfo(np.int64).max
+        return index, best_body
 
 
 class LocusGenes:

@@ -42,7 +42,6 @@ CHUNK_ROWS = 100_000
 NO_BUILD = "not needed (no row was placed by its position)"
 MAX_TRAIT_CHARS = 1000  # a concept name, not a document: the encoder reads 128 tokens at most
 MAX_TOP_K = 100  # 400 columns; more is a mistake, and its score matrices would not fit in memory
-TOPK_BATCH = 256  # SNPs scored against the whole catalog at once: bounds the score matrix
 INFER_ROWS = 50_000  # positions the build is inferred from
 CHECK_ROWS = 5_000  # positions per later chunk re-checked against the inferred build
 FLOAT, STRING = pa.float32(), pa.string()
@@ -183,32 +182,32 @@ class Scorer:
         else:  # parse only the rows to score, and the first rows for the build
             build = self._build(self._variants(table.slice(0, INFER_ROWS)), chunk)
             variants = self._variants(table.take(pa.array(scored, pa.int64())))
+        rsids, chroms, positions = variants.take()
+        past_end = past_chromosome_end(chroms, positions, build)
+        positions = np.where(past_end, -1, positions)
+        self.summary.past_end += int(past_end.sum())
+        placed = self.model.place(rsids, chroms, positions, build=build)
         how = np.full(n, None, dtype=object)
-        emb = np.full((0, self.model.dim), np.nan, dtype=np.float32)
-        chroms38, pos38 = np.zeros(0, object), np.zeros(0, np.int64)
-        if len(scored):
-            rsids, chroms, positions = variants.take()
-            past_end = past_chromosome_end(chroms, positions, build)
-            positions = np.where(past_end, -1, positions)
-            self.summary.past_end += int(past_end.sum())
-            emb, how[scored], chroms38, pos38 = self.model.place_variants(
-                rsids, chroms, positions, build=build
-            )
+        how[scored] = placed.how
         columns = {MATCH_COLUMN: pa.array(how, pa.string())}
         if self.traits:
-            scores = emb @ self.trait_vectors.T
+            # each distinct embedding scored once, then spread to its rows
+            scores = placed.vectors @ self.trait_vectors.T
             percentiles = self.percentiles(scores)
             for j, name in enumerate(self.trait_columns):
-                columns[name] = _spread(scores[:, j], scored, n)
-                columns[f"{name}_pct"] = _spread(percentiles[:, j], scored, n)
+                columns[name] = _spread(_rows_of(scores[:, j], placed), scored, n)
+                columns[f"{name}_pct"] = _spread(_rows_of(percentiles[:, j], placed), scored, n)
                 if self.explain:
-                    lines = self.model.evidence.best(chroms38, pos38, self.trait_vectors[j])
+                    lines = self.model.evidence.best(
+                        placed.chroms, placed.pos, self.trait_vectors[j]
+                    )
                     columns[f"{name}_evidence"] = _spread(lines, scored, n, STRING)
         if self.top_k:
-            columns.update(self._top(emb, scored, n, chroms38, pos38))
+            columns.update(self._top(placed, scored, n))
         self.summary.rows += n
         self.summary.not_scored += n - len(scored)
-        self.summary.matched.update({h: int((how[scored] == h).sum()) for h in HOWS})
+        counts = pd.Series(how[scored]).value_counts()
+        self.summary.matched.update({h: int(c) for h, c in counts.items()})
         return pa.table(columns)
 
     def _variants(self, table: pa.Table) -> Variants:
@@ -265,26 +264,26 @@ class Scorer:
         """Whether some located rows lack a vocabulary rsid, so their position places them."""
         return bool((self.model.snps.by_rsid(rsids) < 0).any())
 
-    def _top(self, emb: np.ndarray, scored: np.ndarray, n: int, chroms, pos38) -> dict:
+    def _top(self, placed, scored: np.ndarray, n: int) -> dict:
         """The nearest genes and the top_k catalog concepts (no genes by default) per scored row.
         Each distinct embedding (a locus shared by many rows, a SNP repeated) is ranked once per
-        table, in batches so the score matrix stays small."""
+        table."""
         catalog, k = self.model.catalog, self.top_k
-        valid = np.flatnonzero(~np.isnan(emb[:, 0])) if len(emb) else np.zeros(0, np.int64)
-        keys = [emb[i].tobytes() for i in valid]
+        keys = [vector.tobytes() for vector in placed.vectors]
         new = list(dict.fromkeys(key for key in keys if key not in self._ranked))
-        for lo in range(0, len(new), TOPK_BATCH):
-            part = new[lo : lo + TOPK_BATCH]
-            vectors = np.frombuffer(b"".join(part), dtype=np.float32).reshape(len(part), -1)
-            rows, scores = catalog.top(vectors, k, self.catalog_rows)
-            self._ranked.update(zip(part, zip(rows, scores)))
-        best = np.full((len(scored), k), -1, dtype=np.int64)  # a catalog with fewer: -1
-        best_scores = np.full((len(scored), k), np.nan, dtype=np.float32)
-        for i, key in zip(valid, keys):
+        if new:
+            batch = np.frombuffer(b"".join(new), dtype=np.float32).reshape(len(new), -1)
+            rows, scores = catalog.top(batch, k, self.catalog_rows)
+            self._ranked.update(zip(new, zip(rows, scores)))
+        best = np.full((len(keys) + 1, k), -1, dtype=np.int64)  # last row: unplaced
+        best_scores = np.full((len(keys) + 1, k), np.nan, dtype=np.float32)
+        for i, key in enumerate(keys):
             rows, scores = self._ranked[key]
             best[i, : len(rows)], best_scores[i, : len(rows)] = rows, scores
+        best, best_scores = best[placed.which], best_scores[placed.which]  # -1: the last row
+        valid = np.flatnonzero(placed.which >= 0)
         genes = np.full(len(scored), None, dtype=object)
-        genes[valid] = self.model.nearby_genes.describe(chroms[valid], pos38[valid])
+        genes[valid] = self.model.nearby_genes.describe(placed.chroms[valid], placed.pos[valid])
         columns = {GENES_COLUMN: _spread(genes, scored, n, STRING)}
         fields = {f: catalog.table[f].to_numpy() for f in ("id", "name", "type")}
         for r in range(k):
@@ -335,6 +334,14 @@ def _spread(values: np.ndarray, rows: np.ndarray, n: int, kind: pa.DataType = FL
     full = np.full(n, None if text else np.nan, dtype=object if text else np.float32)
     full[rows] = values
     return pa.array(full, kind, from_pandas=True)
+
+
+def _rows_of(values: np.ndarray, placed) -> np.ndarray:
+    """Per-embedding values as per-variant ones (NaN where a variant was not placed)."""
+    out = np.full(len(placed.which), np.nan, dtype=np.float32)
+    known = placed.which >= 0
+    out[known] = values[placed.which[known]]
+    return out
 
 
 def _repeated(names) -> list[str]:

@@ -17,13 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pygenerel.export.concept_index import write_concept_index
 from pygenerel.export.evidence import write_evidence
 from pygenerel.export.onnx_export import bundle_tokenizer, export_snp_encoder, export_text_encoder
 from pygenerel.export.positions import note_sources, write_positions
 from pygenerel.export.quantize import MIN_AGREEMENT, agreement, quantize_text_encoder
 from pygenerel.genome import Liftover
 from pygenerel.runtime.bundle import FORMAT_VERSION, MANIFEST, sha256_file
-from pygenerel.runtime.int8 import quantize_rows
+from pygenerel.runtime.int8 import Int8Rows, quantize_rows
 from pygenerel.runtime.text_encoder import TextEncoder
 
 AGREEMENT_TEXTS = 512  # held-out texts for the int8 agreement
@@ -44,8 +45,9 @@ def export_bundle(
 
     `corpus_dir` (the corpus the model was trained on) supplies the concept catalog, held-out
     texts for the int8 check, the corpus digest and the data licences; without it, the corpus
-    recorded by training is used. `concept_embeddings` ships the catalog's embeddings so the
-    runtime need not compute them on first use. `keep_fp32=False` drops the fp32 text encoder
+    recorded by training is used. The catalog's compact index is always written (the runtime's
+    first search needs no catalog embedding); `concept_embeddings` also ships every concept's
+    vector, so the runtime never encodes concept names. `keep_fp32=False` drops the fp32 text encoder
     once the int8 one passed its agreement check (it is most of a bundle's size).
     """
     from pygenerel import __version__
@@ -112,11 +114,17 @@ def export_bundle(
         evidence = write_evidence(out_dir, pd.read_parquet(corpus_dir / "evidence.parquet"))
 
     concepts.to_csv(out_dir / "concepts.tsv.gz", sep="\t", index=False, quoting=csv.QUOTE_MINIMAL)
+    # the catalog's vectors as the runtime computes them: each name alone (concept_vectors.py)
+    encoder = TextEncoder(out_dir / text_encoder, out_dir / "tokenizer.json", config.max_length)
+    codes, scales = quantize_rows(encoder.alone(list(concepts["name"])))
     if concept_embeddings:
-        encoder = TextEncoder(out_dir / text_encoder, out_dir / "tokenizer.json", config.max_length)
-        codes, scales = quantize_rows(encoder.encode_uncached(list(concepts["name"])))
         np.save(out_dir / "concept_embeddings.npy", codes, allow_pickle=False)
         np.save(out_dir / "concept_scales.npy", scales, allow_pickle=False)
+    concept_index = write_concept_index(
+        out_dir,
+        Int8Rows(codes, scales).rows(np.arange(len(codes))),
+        sha256_file(out_dir / "concepts.tsv.gz"),
+    )
 
     corpus_json = corpus_dir / "corpus.json"
     manifest = {
@@ -145,6 +153,7 @@ def export_bundle(
     }
     if evidence:
         manifest["evidence"] = evidence
+    manifest["concept_index"] = concept_index
     if positions:
         manifest["rsid_positions"] = positions
         manifest["sources"] = note_sources(manifest["sources"])

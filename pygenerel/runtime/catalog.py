@@ -1,22 +1,25 @@
-"""The concept catalog: ids and names for lookup and search, embeddings for neighbour search.
+"""The concept catalog: ids and names for lookup and search, and the top concepts of any query.
 
-Embedding tens of thousands of names takes a while, so unless the bundle ships them they are
-computed on first use and kept in the user cache directory under the model's digest (a new or
-changed bundle never reuses stale vectors; a damaged cache is recomputed, see cache.py).
-Lookup by id and search by name read the table alone, so they need no embeddings.
+Top concepts come in two steps: the bundle's compact index (concept_index.py) proposes each
+query's best few hundred candidates, and those are ranked by their real vectors
+(concept_vectors.py), encoded on demand. So the first search needs no catalog embedding, every
+reported score is exact, and only a candidate the index misses can be lost (the shipped index's
+recall: tests/python/test_concept_index.py, bench/concept_index.py). Lookup by id and search by
+name read the table alone.
 """
 
 from __future__ import annotations
 
-import sys
+import hashlib
 
 import numpy as np
 import pandas as pd
 
 from pygenerel.arguments import whole_number
 from pygenerel.errors import InputError, shown
-from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
-from pygenerel.runtime.int8 import Int8Rows, quantize_rows
+from pygenerel.runtime.concept_index import FILE as INDEX_FILE
+from pygenerel.runtime.concept_index import ConceptIndex
+from pygenerel.runtime.concept_vectors import ConceptVectors
 from pygenerel.runtime.items import concept_id
 
 # Names that are identifiers more than names, look-alikes of one another in the text space and
@@ -28,6 +31,14 @@ IDENTIFIER_LIKE = (
 )
 COMPOUND_CODE = r"^[A-Za-z]{1,4}-?\d{2,}[A-Za-z]?\d*$"
 GENE = "gene"
+QUERY_BLOCK = 256  # queries scored against the whole catalog at once: bounds the score matrix
+BLOCK = 16  # catalog rows per block when picking a query's best candidates (best_columns)
+
+
+def candidates_for(k: int) -> int:
+    """Candidates per query that the index proposes for a top k: enough that the exact top k is
+    almost always among them (see tests/python/test_concept_index.py), few enough to encode."""
+    return 16 * k + 64
 
 
 class ConceptCatalog:
@@ -35,10 +46,12 @@ class ConceptCatalog:
         self.table = pd.read_csv(
             bundle.file("concepts.tsv.gz"), sep="\t", dtype=str, keep_default_na=False
         )
+        self.vectors = ConceptVectors(
+            self.table["name"].to_numpy(dtype=object), text_encoder, bundle, encoder_name
+        )
         self._bundle = bundle
-        self._text_encoder = text_encoder
-        self._cache_dir = model_cache_dir("concepts", bundle, encoder_name)
-        self._embeddings = None
+        self._index = None
+        self._points = (None, None)  # (digest of rows, the index's points of those rows)
         self._rows = None
         names = self.table["name"]
         code = names.str.match(COMPOUND_CODE) & (self.table["type"] == "drug")
@@ -51,10 +64,11 @@ class ConceptCatalog:
         return len(self.table)
 
     @property
-    def embeddings(self) -> Int8Rows:
-        if self._embeddings is None:
-            self._embeddings = self._load()
-        return self._embeddings
+    def index(self) -> ConceptIndex | None:
+        """The bundle's compact index (None for bundles exported without one)."""
+        if self._index is None and self._bundle.has(INDEX_FILE):
+            self._index = ConceptIndex(self._bundle, len(self.table), self.vectors.table.dim)
+        return self._index
 
     def rows(self, ids) -> np.ndarray:
         """Catalog rows of ids in the catalog's spelling (items.concept_id). An unknown id is an
@@ -79,31 +93,76 @@ class ConceptCatalog:
             keep &= self.table["type"].to_numpy() != GENE
         return np.flatnonzero(keep)
 
-    def top(self, emb: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def top(
+        self, emb: np.ndarray, k: int, rows: np.ndarray, exact: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The k best of `rows` for each query vector, one per name (a concept named alike in
         several ontologies appears once, as its best-scoring entry): (catalog rows [n, k'], -1
-        where fewer; scores [n, k'], NaN there), k' = min(k, len(rows)) so a huge k costs nothing."""
+        where fewer; scores [n, k'], NaN there), k' = min(k, len(rows)) so a huge k costs nothing.
+        A query's result depends on that query alone, never on the others in the call.
+        exact=True ranks every row by its real vector, as for a bundle without an index (the
+        reference the index is measured against; it encodes every row first)."""
+        emb, rows = np.asarray(emb, dtype=np.float32), np.asarray(rows, dtype=np.int64)
         k = min(k, len(rows))
         best = np.full((len(emb), k), -1, dtype=np.int64)
         best_scores = np.full((len(emb), k), np.nan, dtype=np.float32)
         if not len(emb) or not len(rows):
             return best, best_scores
-        scores = self.embeddings.scores(emb, rows)
-        room = min(len(rows), 4 * k + 16)  # enough for the duplicates of k names
-        if room < len(rows):
-            part = np.argpartition(-scores, room - 1, axis=1)[:, :room]
+        candidates = rows[self._candidates(emb, rows, candidates_for(k), exact)]
+        self.vectors.ensure(np.unique(candidates))
+        for lo in range(0, len(emb), QUERY_BLOCK):
+            part = slice(lo, lo + QUERY_BLOCK)
+            best[part], best_scores[part] = self._rank(emb[part], candidates[part], k)
+        return best, best_scores
+
+    def _candidates(self, emb, rows: np.ndarray, room: int, exact: bool) -> np.ndarray:
+        """[n, min(room, len(rows))] positions in `rows` of each query's best candidates: by the
+        index's approximate cosines, or by the real ones (exact, or a bundle without an index)."""
+        if room >= len(rows):
+            return np.broadcast_to(np.arange(len(rows)), (len(emb), len(rows)))
+        if exact or self.index is None:
+            points = _padded(self.vectors.rows(rows).rows(np.arange(len(rows))))
+            queries = emb
         else:
-            part = np.tile(np.arange(len(rows)), (len(emb), 1))
-        # best score first; equal scores (one name in two ontologies) by catalog order, so a
-        # query ranks the same alone or in a batch of any shape
-        order = np.lexsort((part, -np.take_along_axis(scores, part, 1)), axis=1)
-        part = np.take_along_axis(part, order, 1)
-        codes = self.name_codes[rows]
-        for i, candidates in enumerate(part):
-            candidates = candidates[np.isfinite(scores[i, candidates])]
-            _, first = np.unique(codes[candidates], return_index=True)  # best entry of each name
-            keep = candidates[np.sort(first)[:k]]
-            best[i, : len(keep)], best_scores[i, : len(keep)] = rows[keep], scores[i, keep]
+            points, queries = self._index_points(rows), self.index.project(emb)
+        out = np.empty((len(emb), room), dtype=np.int64)
+        for lo in range(0, len(emb), QUERY_BLOCK):
+            scores = queries[lo : lo + QUERY_BLOCK] @ points.T
+            scores[:, len(rows) :] = -np.inf  # the padding
+            out[lo : lo + QUERY_BLOCK] = best_columns(scores, room)
+        return out
+
+    def _index_points(self, rows: np.ndarray) -> np.ndarray:
+        """The index's points of these rows (padded), kept for the next call with the same rows."""
+        digest = hashlib.sha256(rows.tobytes()).digest()
+        if self._points[0] != digest:
+            self._points = (digest, _padded(self.index.points[rows]))
+        return self._points[1]
+
+    def _rank(self, emb: np.ndarray, candidates: np.ndarray, k: int):
+        """The k best candidates of each query by their real cosines, one per name; ties (one
+        name in two ontologies) go to the earlier catalog row."""
+        vectors = self.vectors.rows(candidates.ravel())
+        codes = vectors.codes.reshape(*candidates.shape, -1).astype(np.float32)
+        scores = (codes @ emb[:, :, None])[..., 0] * vectors.scales.reshape(candidates.shape)
+        scores = np.where(np.isfinite(scores), scores, -np.inf)
+        order = np.lexsort((candidates, -scores), axis=1)
+        candidates = np.take_along_axis(candidates, order, 1)
+        scores = np.take_along_axis(scores, order, 1)
+        names = self.name_codes[candidates]
+        by_name = np.argsort(names, axis=1, kind="stable")
+        sorted_names = np.take_along_axis(names, by_name, 1)
+        repeat = np.zeros(names.shape, dtype=bool)
+        repeat[:, 1:] = sorted_names[:, 1:] == sorted_names[:, :-1]
+        np.put_along_axis(repeat, by_name, repeat.copy(), 1)  # a later entry of an earlier name
+        keep = ~repeat & np.isfinite(scores)
+        rank = np.cumsum(keep, axis=1) - 1
+        keep &= rank < k
+        best = np.full((len(emb), k), -1, dtype=np.int64)
+        best_scores = np.full((len(emb), k), np.nan, dtype=np.float32)
+        query, column = np.nonzero(keep)
+        best[query, rank[query, column]] = candidates[query, column]
+        best_scores[query, rank[query, column]] = scores[query, column]
         return best, best_scores
 
     def search(self, text, types=None, n=20) -> pd.DataFrame:
@@ -144,21 +203,26 @@ class ConceptCatalog:
             raise InputError(f"unknown types {shown(unknown, 200)}; this model has {known}")
         return types
 
-    def _load(self) -> Int8Rows:
-        bundle, n, dim = self._bundle, len(self.table), self._text_encoder.dim
-        if bundle.has("concept_embeddings.npy"):
-            return Int8Rows(
-                bundle.array("concept_embeddings.npy", np.int8, (n, dim)),
-                bundle.array("concept_scales.npy", np.float32, (n,)),
-            )
-        expected = {"codes": ((n, dim), np.int8), "scales": ((n,), np.float32)}
-        cached = load_verified(self._cache_dir, expected)
-        if cached is not None:
-            return Int8Rows(cached["codes"], cached["scales"])
-        print(
-            f"pygenerel: embedding {n} concept names once; cached in {self._cache_dir}",
-            file=sys.stderr,
-        )
-        codes, scales = quantize_rows(self._text_encoder.encode_uncached(list(self.table["name"])))
-        save_verified(self._cache_dir, {"codes": codes, "scales": scales})
-        return Int8Rows(codes, scales)
+
+def _padded(points: np.ndarray) -> np.ndarray:
+    """points with zero rows appended up to a multiple of BLOCK rows (see best_columns)."""
+    out = np.zeros((-len(points) % BLOCK + len(points), points.shape[1]), np.float32)
+    out[: len(points)] = points
+    return out
+
+
+def best_columns(scores: np.ndarray, r: int) -> np.ndarray:
+    """Columns of the r largest scores in each row, in no order; the width is a multiple of BLOCK.
+
+    Columns j, j + w, ..., j + (BLOCK - 1) w (w = width / BLOCK) form block j, and a row's r best
+    lie in its r blocks with the highest maxima: one fast pass for the maxima, then only those
+    blocks are partitioned, instead of a partition of every whole row."""
+    n_rows, width = scores.shape
+    stride = width // BLOCK
+    if r >= stride:
+        return np.argpartition(-scores, r - 1, axis=1)[:, :r]
+    maxima = scores.reshape(n_rows, BLOCK, stride).max(axis=1)
+    blocks = np.argpartition(-maxima, r - 1, axis=1)[:, :r]
+    columns = (blocks[:, :, None] + stride * np.arange(BLOCK)).reshape(n_rows, -1)
+    values = np.take_along_axis(scores, columns, 1)
+    return np.take_along_axis(columns, np.argpartition(-values, r - 1, axis=1)[:, :r], 1)

@@ -48,6 +48,12 @@ class LocusEncoder:
         options = manifest.get("locus_genes", {"k": 1, "decay": 50_000, "text": "symbol"})
         self.genes = LocusGenes(genes, options["k"], options["decay"], options["text"])
         self.gene_texts = np.unique(self.genes.texts[self.genes.texts != ""].astype(str))
+        # each gene's row in gene_texts (its embedding), then the zero row, for "no gene" (-1)
+        texts = self.genes.texts.astype(str)
+        text_rows = np.where(
+            texts != "", np.searchsorted(self.gene_texts, texts), len(self.gene_texts)
+        )
+        self._gene_text_rows = np.append(text_rows, len(self.gene_texts))
         self._gene_cache = model_cache_dir("genes", bundle, encoder_name)
         self._gene_table = None
         self.liftover = Liftover.load(bundle.file("liftover.tsv.gz"))
@@ -74,19 +80,26 @@ class LocusEncoder:
         return self._gene_table
 
     def __call__(self, chroms, pos38) -> np.ndarray:
-        """float32 [n, dim] unit rows; callers pass only locatable positions.
+        """float32 [n, dim] unit rows; callers pass only locatable positions."""
+        vectors, inverse = self.distinct(chroms, pos38)
+        return vectors[inverse]
 
-        Many rows share one locus (same bins, same genes and weights), so each distinct locus is
-        encoded once.
+    def distinct(self, chroms, pos38) -> tuple[np.ndarray, np.ndarray]:
+        """(float32 [m, dim] unit rows, one per distinct locus; each position's row among them).
+
+        Many positions share one locus (same bins, same genes and weights), so each distinct
+        locus is encoded once, and a table's rows need not each hold their own copy.
         """
-        texts, weights = self.genes(chroms, pos38)
-        texts = texts.astype(str)
-        gene_rows = np.searchsorted(self.gene_texts, texts)  # the texts are the bundle's genes
-        gene_rows[texts == ""] = len(self.gene_texts)  # no gene: the zero row
+        rows, weights = self.genes.index.nearby(chroms, pos38, self.genes.k, self.genes.decay)
+        gene_rows = self._gene_text_rows[rows]  # row -1 (no gene): the zero row
         bins = self.binner.bins(chroms, pos38)
         n_bins, k = bins.shape[1], gene_rows.shape[1]
         keys = np.column_stack([bins, gene_rows, weights.view(np.int32)])
-        loci, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        inverse = pd.DataFrame(keys).groupby(list(range(keys.shape[1])), sort=False).ngroup()
+        inverse = inverse.to_numpy(dtype=np.int64)
+        first = np.zeros(inverse.max() + 1 if len(inverse) else 0, dtype=np.int64)
+        first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1)  # each locus's first position
+        loci = keys[first]
         out = np.empty((len(loci), self.text_encoder.dim), dtype=np.float32)
         for lo in range(0, len(loci), self.batch_size):
             part = slice(lo, lo + self.batch_size)
@@ -94,4 +107,4 @@ class LocusEncoder:
             gene_emb = np.einsum("lkd,lk->ld", genes, weights[first[part]]).astype(np.float32)
             feed = {"bins": np.ascontiguousarray(loci[part, :n_bins]), "gene_emb": gene_emb}
             out[part] = self.session.run(["snp_embedding"], feed)[0]
-        return out[inverse.reshape(-1)]
+        return out, inverse

@@ -6,6 +6,8 @@ NaN row and how="none" instead of an exception, so one bad item never sinks a ba
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -21,10 +23,30 @@ from pygenerel.runtime.items import parse_items
 from pygenerel.runtime.locus_encoder import LocusEncoder
 from pygenerel.runtime.nearby_genes import NearbyGenes
 from pygenerel.runtime.percentile import Reference, concept_reference, locus_reference
-from pygenerel.runtime.snp_index import SnpIndex, position_keys
+from pygenerel.runtime.snp_index import SnpIndex, position_keys, whole_positions
 from pygenerel.runtime.text_encoder import TextEncoder
 
 SNP_TYPE = "snp"
+
+
+@dataclass
+class Placed:
+    """Variants placed and embedded, each distinct embedding once: a table's rows share a few
+    thousand loci, and a million rows of 384 floats each would take 1.5 GB."""
+
+    vectors: np.ndarray  # float32 [m, dim], the distinct embeddings
+    which: np.ndarray  # per variant, its row of `vectors`; -1 if unplaced
+    how: np.ndarray  # per variant: rsid, chrpos, locus, rsid_locus or none
+    rows: np.ndarray  # per variant, its vocabulary row; -1 if none
+    chroms: np.ndarray  # per variant, its chromosome (None if unplaced)
+    pos: np.ndarray  # per variant, its GRCh38 position (-1 if unplaced)
+
+    def embeddings(self) -> np.ndarray:
+        """float32 [n, dim], a NaN row for each unplaced variant."""
+        out = np.full((len(self.which), self.vectors.shape[1]), np.nan, dtype=np.float32)
+        placed = self.which >= 0
+        out[placed] = self.vectors[self.which[placed]]
+        return out
 
 
 class Model:
@@ -130,22 +152,26 @@ class Model:
         """embed_variants, and where each variant sits: -> (emb, how, chromosomes, GRCh38
         positions), a vocabulary SNP at its own position, any other as the locus tower read it,
         (None, -1) if nowhere."""
-        emb, how, _, chroms38, pos38 = self._embed_variants(
+        placed = self.place(rsids, chroms, positions, build)
+        return placed.embeddings(), placed.how, placed.chroms, placed.pos
+
+    def place(self, rsids=None, chroms=None, positions=None, build="GRCh38") -> Placed:
+        """place_variants with each distinct embedding held once (see Placed); for tables."""
+        rows, chroms38, pos38, how = self._plan_variants(
             rsids, chroms, positions, check_build(build)
         )
-        return emb, how, chroms38, pos38
-
-    def _embed_variants(self, rsids, chroms, positions, build):
-        rows, chroms38, pos38, how = self._plan_variants(rsids, chroms, positions, build)
-        emb = np.full((len(how), self.dim), np.nan, dtype=np.float32)
+        which = np.full(len(how), -1, dtype=np.int64)
         known = np.flatnonzero(rows >= 0)
-        emb[known] = self.snps.embeddings.rows(rows[known])
+        vocabulary, which[known] = np.unique(rows[known], return_inverse=True)
+        vectors = [self.snps.embeddings.rows(vocabulary)]
         locus = np.flatnonzero((how == "locus") | (how == "rsid_locus"))
         if len(locus):
-            emb[locus] = self.locus_encoder(chroms38[locus], pos38[locus])
+            loci, which[locus] = self.locus_encoder.distinct(chroms38[locus], pos38[locus])
+            which[locus] += len(vocabulary)
+            vectors.append(loci)
         chroms38[known] = self.snps.table["chr"].to_numpy(dtype=object)[rows[known]]
         pos38[known] = self.snps.table["pos_grch38"].to_numpy()[rows[known]]
-        return emb, how, rows, chroms38, pos38
+        return Placed(np.concatenate(vectors), which, how, rows, chroms38, pos38)
 
     def _plan_variants(self, rsids, chroms, positions, build):
         """-> (vocabulary row or -1, chromosome and GRCh38 position for the locus tower, how).
@@ -165,10 +191,7 @@ class Model:
             left = np.flatnonzero(rows < 0)
             if len(left) and self.locus_encoder is not None:
                 chroms_left = np.asarray(chroms, dtype=object)[left]
-                pos_left = pd.to_numeric(
-                    pd.Series(np.asarray(positions, dtype=object)[left]), errors="coerce"
-                )
-                pos_left = pos_left.fillna(-1).to_numpy(dtype=np.int64)
+                pos_left = whole_positions(np.asarray(positions)[left])
                 if build == "GRCh37":
                     pos_left = self.locus_encoder.liftover.to_grch38(chroms_left, pos_left)
                 ok = self.locus_encoder.locatable(chroms_left, pos_left)
@@ -217,8 +240,11 @@ class Model:
             rsids, chroms, positions = (
                 [values[i] for i in snp] for values in (parsed.rsid, parsed.chrom, parsed.pos)
             )
-            emb[snp], how[snp], rows, _, _ = self._embed_variants(rsids, chroms, positions, build)
-            rsid[snp] = np.where(rows >= 0, self.snps.table["rsid"].to_numpy()[rows], "")
+            placed = self.place(rsids, chroms, positions, build)
+            emb[snp], how[snp] = placed.embeddings(), placed.how
+            rsid[snp] = np.where(
+                placed.rows >= 0, self.snps.table["rsid"].to_numpy()[placed.rows], ""
+            )
         kinds = np.where(textual, "text", np.where(form == "invalid", "none", "snp"))
         return parsed, emb, how, rsid, kinds
 
@@ -247,8 +273,8 @@ class Model:
         parsed = parse_items([snp], "snp")
         if parsed.form[0] not in ("rsid", "chrpos"):
             raise InputError(f"{shown(snp)} is not an rsid or chr:pos")
-        emb, how, _, chroms38, pos38 = self._embed_variants(
-            [parsed.rsid[0]], [parsed.chrom[0]], [parsed.pos[0]], check_build(build)
+        emb, how, chroms38, pos38 = self.place_variants(
+            [parsed.rsid[0]], [parsed.chrom[0]], [parsed.pos[0]], build
         )
         trait_emb = self.embed([trait], kind="text")[0]
         score = float(emb[0] @ trait_emb)

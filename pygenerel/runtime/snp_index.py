@@ -9,24 +9,31 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pygenerel.builds import BUILDS, check_build
 from pygenerel.errors import BundleError
-from pygenerel.genome import CHROMOSOMES, normalize_chroms
+from pygenerel.genome import chrom_codes
 from pygenerel.runtime.int8 import Int8Rows
 from pygenerel.runtime.positions import FILE as POSITIONS_FILE
 from pygenerel.runtime.positions import RsidPositions
 
-_CHROM_CODE = {chrom: i + 1 for i, chrom in enumerate(CHROMOSOMES)}
-
 
 def position_keys(chroms, positions) -> np.ndarray:
     """One int64 per (chromosome, position); -1 where either is unknown."""
-    chroms = normalize_chroms(chroms)
-    pos = pd.to_numeric(pd.Series(np.asarray(positions, dtype=object)), errors="coerce")
-    pos = pos.fillna(-1).to_numpy(dtype=np.int64)
-    code = pd.Series(chroms, dtype=object).map(_CHROM_CODE).fillna(0).to_numpy(dtype=np.int64)
+    code = chrom_codes(chroms) + 1
+    pos = whole_positions(positions)
     return np.where((code > 0) & (pos > 0), code * 10_000_000_000 + pos, -1)
+
+
+def whole_positions(positions) -> np.ndarray:
+    """Positions as int64, -1 where not a number (integer arrays pass as they are)."""
+    positions = np.asarray(positions)
+    if positions.dtype.kind in "iu":
+        return positions.astype(np.int64, copy=False)
+    pos = pd.to_numeric(pd.Series(positions.astype(object, copy=False)), errors="coerce")
+    return pos.fillna(-1).to_numpy(dtype=np.int64)
 
 
 class SnpIndex:
@@ -36,7 +43,7 @@ class SnpIndex:
         self.table = table
         self.embeddings = embeddings
         self.positions = positions  # None for bundles exported before the table existed
-        self._rsids = pd.Index(table["rsid"].str.lower())
+        self._rsids = pa.array(table["rsid"].str.lower(), pa.string())
         self._positions = {
             build: pd.Index(position_keys(table["chr"], table[f"pos_{build.lower()}"]))
             for build in BUILDS
@@ -73,14 +80,14 @@ class SnpIndex:
 
     def by_rsid(self, rsids) -> np.ndarray:
         """Row of each rsid, -1 if absent."""
-        keys = (
-            pd.Series(np.asarray(rsids, dtype=object))
-            .fillna("")
-            .astype(str)
-            .str.strip()
-            .str.lower()
-        )
-        return _first_match(self._rsids, keys.to_numpy())
+        values = np.asarray(rsids, dtype=object)
+        try:
+            keys = pa.array(values, pa.string(), from_pandas=True)  # None, NaN: null
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: read each as text
+            keys = pa.array(pd.Series(values).fillna("").astype(str), pa.string())
+        keys = pc.utf8_lower(pc.utf8_trim_whitespace(keys))
+        rows = pc.fill_null(pc.index_in(keys, value_set=self._rsids), -1)  # first occurrence
+        return rows.to_numpy().astype(np.int64)
 
     def rsid_positions(self, rsids) -> tuple[np.ndarray, np.ndarray]:
         """(chromosome or None, GRCh38 position or -1) of each rsid from the bundle's table of

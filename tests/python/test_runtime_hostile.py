@@ -38,11 +38,21 @@ def pin(bundle, name):
 
 @pytest.fixture(scope="module")
 def small_bundle(tiny_bundle_dir, tmp_path_factory):
-    """The tiny bundle with 200 concepts of each type, so its catalog embeds in about a second."""
+    """The tiny bundle with 200 concepts of each type, so its catalog embeds in about a second,
+    and no concept index (that of the whole catalog would be refused), so a search embeds and
+    caches the whole catalog."""
     bundle = copy_bundle(tiny_bundle_dir, tmp_path_factory.mktemp("small") / "bundle")
     concepts = pd.read_csv(bundle / "concepts.tsv.gz", sep="\t", dtype=str, keep_default_na=False)
     concepts.groupby("type").head(200).to_csv(bundle / "concepts.tsv.gz", sep="\t", index=False)
     pin(bundle, "concepts.tsv.gz")
+    (bundle / "concept_index.npz").unlink()
+    edit_manifest(
+        bundle,
+        lambda m: (
+            {k: v for k, v in m.items() if k != "concept_index"}
+            | {"files": {k: v for k, v in m["files"].items() if k != "concept_index.npz"}}
+        ),
+    )
     return bundle
 
 
@@ -97,7 +107,7 @@ def garbage(path):
 @pytest.mark.parametrize("damage", [flip, truncate, garbage])
 @pytest.mark.parametrize(
     "entry, array, derived",
-    [("concepts", "codes", concept_scores), ("genes", "embeddings", locus_embedding)],
+    [("concept_vectors", "codes", concept_scores), ("genes", "embeddings", locus_embedding)],
     ids=["concepts", "genes"],
 )
 def test_a_damaged_cache_is_recomputed_never_trusted(

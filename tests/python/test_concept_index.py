@@ -1,0 +1,101 @@
+"""Top concepts from the bundle's compact index (issue 11, item 6): the first search embeds no
+catalog, the index finds the exact top concepts of real loci, and a damaged or stale index is
+refused, never trusted; export.add_concept_index rebuilds it in place."""
+
+import gzip
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pygenerel.errors import BundleError
+from pygenerel.export import add_concept_index
+from pygenerel.runtime import load_model
+from pygenerel.runtime.bundle import sha256_file
+from pygenerel.runtime.concept_index import FILE
+
+UC = "topr_UC_UKBB_p1e-3_hg38.tsv.gz"
+SUBSET = 8_000  # catalog rows the exact reference is computed over (each name encoded once)
+K = 5
+
+
+@pytest.fixture(scope="module")
+def shipped(default_bundle_dir):
+    return load_model(default_bundle_dir)
+
+
+def uc_loci(model, sumstats_dir) -> np.ndarray:
+    """The distinct embeddings of the UC file's rows placed from their locus."""
+    table = pd.read_csv(sumstats_dir / UC, sep="\t", dtype=str)
+    placed = model.place(table["ID"], table["CHROM"], table["POS"], build="GRCh38")
+    return placed.vectors[np.unique(placed.which[placed.how == "locus"])]
+
+
+def recall(found: np.ndarray, reference: np.ndarray) -> float:
+    hits = [len(set(a[a >= 0]) & set(b[b >= 0])) for a, b in zip(found, reference)]
+    return sum(hits) / (reference >= 0).sum()
+
+
+def test_the_shipped_index_finds_the_exact_top_concepts_of_real_loci(shipped, sumstats_dir):
+    loci = uc_loci(shipped, sumstats_dir)
+    assert len(loci) > 1000
+    catalog = shipped.catalog
+    assert catalog.index is not None
+    rng = np.random.default_rng(0)
+    rows = np.sort(rng.choice(catalog.candidates(snp_query=True), SUBSET, replace=False))
+    found, scores = catalog.top(loci, K, rows)
+    exact, exact_scores = catalog.top(loci, K, rows, exact=True)
+    assert recall(found, exact) >= 0.98  # 0.995 over the whole catalog: bench/concept_index.py
+    same = found == exact
+    assert np.array_equal(scores[same], exact_scores[same])  # a score is the real cosine
+
+
+def test_a_first_search_encodes_candidates_not_the_catalog(tiny_bundle_dir):
+    model = load_model(tiny_bundle_dir)
+    table = model.neighbors(["type 2 diabetes", "asthma"], k=10)
+    assert len(table) == 20 and table["score"].between(-1, 1).all()
+    encoded = model.catalog.vectors.known.sum()
+    assert 0 < encoded <= 2 * 224 < len(model.catalog) / 100  # two queries' candidates at most
+
+
+def test_index_and_exact_ranking_agree_on_texts(tiny_bundle_dir):
+    model = load_model(tiny_bundle_dir)
+    names = model.catalog.table["name"].sample(200, random_state=0).tolist()
+    queries = model.embed(names, kind="text")
+    rows = model.catalog.candidates()[:SUBSET]
+    found, _ = model.catalog.top(queries, K, rows)
+    exact, _ = model.catalog.top(queries, K, rows, exact=True)
+    assert recall(found, exact) >= 0.98
+
+
+@pytest.fixture
+def bundle_copy(tiny_bundle_dir, tmp_path):
+    return shutil.copytree(tiny_bundle_dir, tmp_path / "bundle")
+
+
+def test_a_corrupted_index_is_refused(bundle_copy):
+    data = bytearray((bundle_copy / FILE).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (bundle_copy / FILE).write_bytes(bytes(data))
+    with pytest.raises(BundleError, match=f"{FILE} is corrupt or modified"):
+        load_model(bundle_copy).neighbors("asthma")
+
+
+def test_a_stale_index_is_refused_and_add_concept_index_rebuilds_it(bundle_copy):
+    """A new catalog (here: one concept fewer) without a new index must not borrow the old one."""
+    path = bundle_copy / "concepts.tsv.gz"
+    with gzip.open(path, "rt") as handle:
+        lines = handle.readlines()
+    with gzip.open(path, "wt") as handle:
+        handle.writelines(lines[:-1])
+    manifest = json.loads((bundle_copy / "manifest.json").read_text())
+    manifest["files"]["concepts.tsv.gz"] = sha256_file(path)
+    (bundle_copy / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BundleError, match="another concept catalog"):
+        load_model(bundle_copy).neighbors("asthma")
+    add_concept_index(bundle_copy)
+    rebuilt = json.loads((bundle_copy / "manifest.json").read_text())["concept_index"]
+    assert rebuilt["concepts"] == len(lines) - 2  # the header and the dropped line
+    assert len(load_model(bundle_copy).neighbors("asthma", k=3)) == 3

@@ -7,6 +7,7 @@ the Python API and the pandas accessor give the same numbers.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 import sys
@@ -422,22 +423,24 @@ def annotate_file(path, out=None, **options):
 def _annotate_chunks(
     source, model, overrides, options, chunk_rows, log, emit, progress=None
 ) -> Summary:
-    chunks = prefetched(source.chunks(chunk_rows))
-    first = next(chunks, None)
-    if first is None:
-        raise AnnotateError(f"{source.path}: the file is empty (a header but no data rows)")
-    sample = {name: first.table.column(name).slice(0, 200).to_pylist() for name in source.names}
-    columns = detect_columns(source.names, overrides, sample, str(source.path))
-    for line in columns.describe():
-        log(f"  {line}")
-    scorer = Scorer(_load(model), columns, source.names, str(source.path), **options)
-    for chunk in itertools.chain([first], chunks):
-        table = chunk.table
-        for name, column in zip(scorer.added, scorer(chunk).columns):
-            table = table.append_column(name, column)
-        emit(table)
-        if progress:
-            progress.update(scorer.summary.rows, chunk.done)
+    # closed on any exit, a signal's SystemExit included: the read-ahead thread must stop
+    # before the interpreter does (a daemon thread inside pyarrow at shutdown can abort it)
+    with contextlib.closing(prefetched(source.chunks(chunk_rows))) as chunks:
+        first = next(chunks, None)
+        if first is None:
+            raise AnnotateError(f"{source.path}: the file is empty (a header but no data rows)")
+        sample = {name: first.table.column(name).slice(0, 200).to_pylist() for name in source.names}
+        columns = detect_columns(source.names, overrides, sample, str(source.path))
+        for line in columns.describe():
+            log(f"  {line}")
+        scorer = Scorer(_load(model), columns, source.names, str(source.path), **options)
+        for chunk in itertools.chain([first], chunks):
+            table = chunk.table
+            for name, column in zip(scorer.added, scorer(chunk).columns):
+                table = table.append_column(name, column)
+            emit(table)
+            if progress:
+                progress.update(scorer.summary.rows, chunk.done)
     if progress:
         progress.close(scorer.summary.rows)
     for line in scorer.summary.lines():

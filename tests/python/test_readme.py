@@ -61,11 +61,11 @@ def scratch(tmp_path_factory, default_bundle_dir) -> Path:
 
 
 @pytest.fixture(scope="module")
-def env() -> dict:
+def env(user_environment) -> dict:
     """The reader's environment: this Python's `pygenerel` first on PATH, the default model. The
     model's derived arrays (minutes to compute on 2 cores) are kept in CACHE between runs; each
     is checked against its sha256 when read."""
-    env = {k: v for k, v in os.environ.items() if k != "PYGENEREL_MODEL"}
+    env = {k: v for k, v in user_environment.items() if k != "PYGENEREL_MODEL"}
     return env | {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
         "PYGENEREL_CACHE_DIR": str(CACHE / "user-cache"),

@@ -65,7 +65,10 @@ def env(user_environment) -> dict:
     """The reader's environment: this Python's `pygenerel` first on PATH, the default model. The
     model's derived arrays (minutes to compute on 2 cores) are kept in CACHE between runs; each
     is checked against its sha256 when read."""
-    env = {k: v for k, v in user_environment.items() if k != "PYGENEREL_MODEL"}
+    # R's own library path (set once R is embedded in this run) breaks `import ssl` in a child
+    # Python; a reader's shell does not have it
+    dropped = {"PYGENEREL_MODEL", "R_HOME", "LD_LIBRARY_PATH"}
+    env = {k: v for k, v in user_environment.items() if k not in dropped}
     return env | {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
         "PYGENEREL_CACHE_DIR": str(CACHE / "user-cache"),

@@ -34,8 +34,7 @@ from pygenerel.annotation.annotate import (
     INFER_ROWS,
     _annotate_chunks,
     annotate,
-    checked_p_threshold,
-    checked_top_k,
+    checked_options,
     checked_traits,
 )
 from pygenerel.annotation.errors import AnnotateError
@@ -167,7 +166,7 @@ def annotate_files(
     called as each table finishes. client: a distributed.Client (default: the current one).
     Returns one FileResult per path, in order.
     """
-    overrides, checked = _checked_options(traits, **options)
+    overrides, checked = checked_options(traits, **options)
     bundle = bundle_path(model)
     client = client or _current_client()
     outputs = _outputs(paths, out_dir)
@@ -209,34 +208,6 @@ def annotate_files(
         if on_result:
             on_result(results[i])
     return [results[i] for i in range(len(outputs))]
-
-
-def _checked_options(
-    traits,
-    top_k=None,
-    types=None,
-    p_threshold=None,
-    snp_col=None,
-    chr_col=None,
-    pos_col=None,
-    p_col=None,
-    build="auto",
-    force_build=False,
-    explain=False,
-) -> tuple[dict, dict]:
-    """annotate()'s column overrides and options, checked on the client: a bad option is one
-    error now, not one per table."""
-    overrides = {"snp": snp_col, "chr": chr_col, "pos": pos_col, "p": p_col}
-    options = {
-        "traits": checked_traits(traits),
-        "top_k": checked_top_k(top_k),
-        "types": types,
-        "p_threshold": checked_p_threshold(p_threshold),
-        "build": normalize_build(build),
-        "force_build": bool(force_build),
-        "explain": bool(explain),
-    }
-    return overrides, options
 
 
 def _current_client():

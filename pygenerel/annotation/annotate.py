@@ -349,6 +349,34 @@ def _repeated(names) -> list[str]:
     return [name for name, count in Counter(names).items() if count > 1]
 
 
+def checked_options(
+    traits=(),
+    top_k=None,
+    types=None,
+    p_threshold=None,
+    snp_col=None,
+    chr_col=None,
+    pos_col=None,
+    p_col=None,
+    build="auto",
+    force_build=False,
+    explain=False,
+) -> tuple[dict, dict]:
+    """annotate()'s column overrides and scoring options, checked: every entry point (annotate,
+    the Dask client before any task starts) refuses a bad option with the same one line."""
+    overrides = {"snp": snp_col, "chr": chr_col, "pos": pos_col, "p": p_col}
+    options = {
+        "traits": checked_traits(traits),
+        "top_k": checked_top_k(top_k),
+        "types": types,
+        "p_threshold": checked_p_threshold(p_threshold),
+        "build": normalize_build(build),
+        "force_build": bool(force_build),
+        "explain": bool(explain),
+    }
+    return overrides, options
+
+
 def annotate(
     path_or_df,
     traits=(),
@@ -376,16 +404,19 @@ def annotate(
     or, when `out` is given for a file, the path written. `df.attrs["generel"]` holds the summary.
     progress=True draws a progress line on stderr while a file is read.
     """
-    overrides = {"snp": snp_col, "chr": chr_col, "pos": pos_col, "p": p_col}
-    options = {
-        "traits": checked_traits(traits),
-        "top_k": checked_top_k(top_k),
-        "types": types,
-        "p_threshold": checked_p_threshold(p_threshold),
-        "build": normalize_build(build),
-        "force_build": force_build,
-        "explain": explain,
-    }
+    overrides, options = checked_options(
+        traits,
+        top_k,
+        types,
+        p_threshold,
+        snp_col,
+        chr_col,
+        pos_col,
+        p_col,
+        build,
+        force_build,
+        explain,
+    )
     log = _logger(verbose)
     if isinstance(path_or_df, pd.DataFrame):
         if out is not None:

@@ -15,9 +15,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("PYGENEREL_CACHE", ROOT / ".cache"))
-# The environment before any test ran: embedding R (rpy2) adds R_HOME and an LD_LIBRARY_PATH
-# that breaks `import ssl` in child Pythons, so subprocesses that stand for a user start from it.
-ENVIRONMENT_AT_START = dict(os.environ)
 SUMSTATS_FILES = [  # the real summary statistics in RAW/sumstats, sorted
     "echodata_BST1_Nalls2019_PD_locus.tsv.gz",
     "locuscomparer_gwas.tsv.gz",
@@ -143,9 +140,3 @@ def default_bundle_dir() -> Path:
 @pytest.fixture(scope="session")
 def sumstats_dir(raw_dir) -> Path:
     return raw_dir / "sumstats"
-
-
-@pytest.fixture(scope="session")
-def user_environment() -> dict:
-    """A copy of the environment as the test run found it (see ENVIRONMENT_AT_START)."""
-    return dict(ENVIRONMENT_AT_START)

@@ -61,14 +61,14 @@ def scratch(tmp_path_factory, default_bundle_dir) -> Path:
 
 
 @pytest.fixture(scope="module")
-def env(user_environment) -> dict:
+def env() -> dict:
     """The reader's environment: this Python's `pygenerel` first on PATH, the default model. The
     model's derived arrays (minutes to compute on 2 cores) are kept in CACHE between runs; each
     is checked against its sha256 when read."""
     # R's own library path (set once R is embedded in this run) breaks `import ssl` in a child
     # Python; a reader's shell does not have it
     dropped = {"PYGENEREL_MODEL", "R_HOME", "LD_LIBRARY_PATH"}
-    env = {k: v for k, v in user_environment.items() if k not in dropped}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     return env | {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
         "PYGENEREL_CACHE_DIR": str(CACHE / "user-cache"),

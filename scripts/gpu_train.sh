@@ -7,6 +7,7 @@ set -uo pipefail
 export PYTHONUNBUFFERED=1 PYTHONPATH=$PWD HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 W=/tmp/gpu; OUT=${OUT:-/tmp/gpu-out}; MINUTES=${MINUTES:-5.8}; STEPS=${STEPS:-6000}
 PRESET=${PRESET:-gpu}; BASE=${BASE:-$W/base}; EVAL_SECONDS=${EVAL_SECONDS:-170}
+SETS=${SETS:-}  # extra config overrides for both runs, e.g. "--set lr_table=2e-3"
 mkdir -p $W/logs $W/keep $OUT
 cli() { python3 -c 'from pygenerel.cli import main; main()' "$@"; }
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null
@@ -15,7 +16,7 @@ train() {
   local name=$1 corpus=$2; shift 2
   cli train --preset $PRESET --corpus $W/$corpus --out $W/runs/$name --fresh \
     --set model.base_model="\"$BASE\"" --set max_minutes=$MINUTES --set steps=$STEPS \
-    --set num_threads=6 "$@" > $W/logs/train_$name.log 2>&1
+    --set num_threads=6 $SETS "$@" > $W/logs/train_$name.log 2>&1
   echo "train $name: exit $?"
 }
 date

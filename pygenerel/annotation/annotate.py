@@ -30,7 +30,7 @@ from pygenerel.annotation.errors import AnnotateError
 from pygenerel.annotation.output import signals_as_exit
 from pygenerel.annotation.progress import Progress
 from pygenerel.annotation.reader import Chunk, open_table, prefetched
-from pygenerel.annotation.variants import Variants, parse_numbers, parse_variants
+from pygenerel.annotation.variants import Variants, parse_p_values, parse_variants
 from pygenerel.annotation.writer import TableWriter, default_output
 from pygenerel.arguments import whole_number
 from pygenerel.builds import DEFAULT_BUILD, normalize_build, past_chromosome_end
@@ -217,14 +217,7 @@ class Scorer:
 
     def _scored(self, table: pa.Table, chunk: Chunk) -> np.ndarray:
         """Rows to score: all, or those with P at or below the threshold. P is checked either way."""
-        p = None
-        for role in ("p", "log10p"):
-            name = self.columns.get(role)
-            if name is not None:
-                values = parse_numbers(table.column(name), name, self.source, chunk.locate)
-                p = values.to_numpy(zero_copy_only=False)
-                p = 10.0**-p if role == "log10p" else p
-                break
+        p = parse_p_values(table.column, self.columns, self.source, chunk.locate)
         if self.p_threshold is None:
             return np.ones(table.num_rows, dtype=bool)
         return np.nan_to_num(p, nan=np.inf) <= self.p_threshold

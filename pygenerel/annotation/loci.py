@@ -16,9 +16,11 @@ from pygenerel.annotation.annotate import _load, annotate
 from pygenerel.annotation.columns import detect_columns
 from pygenerel.annotation.errors import AnnotateError
 from pygenerel.annotation.reader import open_table
-from pygenerel.annotation.variants import parse_numbers, parse_variants
+from pygenerel.annotation.variants import parse_p_values, parse_variants
+from pygenerel.builds import BUILDS
 
 LEAD_P = 5e-8
+TOP_K = 3  # concepts per lead
 WINDOW = 500_000  # bp: leads are further apart than this
 MAX_WINDOW = 10_000_000
 
@@ -48,7 +50,7 @@ def loci(
     traits=(),
     p_threshold=LEAD_P,
     window=WINDOW,
-    top_k=3,
+    top_k=TOP_K,
     types=None,
     snp_col=None,
     chr_col=None,
@@ -69,30 +71,50 @@ def loci(
     if not top_k:
         raise AnnotateError("loci needs top_k >= 1 (its genes and top concepts)")
     model = _load(model)
-    names = _input_names(path_or_df)
-    annotated = annotate(
-        path_or_df,
+    column_options = {"snp_col": snp_col, "chr_col": chr_col, "pos_col": pos_col, "p_col": p_col}
+    table = annotate(
+        path_or_df, p_threshold=p_threshold, build=build, model=model, **column_options
+    )
+    return loci_of(
+        table,
+        _input_names(path_or_df),
+        traits,
+        p_threshold,
+        window,
+        top_k,
+        types,
+        model,
+        **column_options,
+    )
+
+
+def loci_of(
+    table, names, traits, p_threshold, window, top_k, types, model, **column_options
+) -> pd.DataFrame:
+    """The loci of a table that `annotate` has read (`names`: its input columns): only the leads
+    are scored, as a table of their own in the build decided for the whole table. The report
+    calls it on the table it scored, so a file is read once."""
+    overrides = {role: column_options.get(f"{role}_col") for role in ("snp", "chr", "pos", "p")}
+    sample = {n: table[n].head(200).astype("string").tolist() for n in names}
+    columns = detect_columns(names, overrides, sample, "input")
+    p = _p_values(table, columns)
+    rows = np.flatnonzero(np.nan_to_num(p, nan=np.inf) <= p_threshold)
+    chroms, positions, labels = _places(table.iloc[rows], columns, model)
+    leads, lead_of = clump(chroms, positions, p[rows], window)
+    lead_rows = rows[leads]
+    summary = table.attrs.get("generel", {})
+    build = summary.get("build") if summary.get("build") in BUILDS else "auto"
+    scored = annotate(
+        table.iloc[lead_rows][names].reset_index(drop=True),
         traits=traits,
         top_k=top_k,
         types=types,
-        p_threshold=p_threshold,
-        snp_col=snp_col,
-        chr_col=chr_col,
-        pos_col=pos_col,
-        p_col=p_col,
         build=build,
+        force_build=build != "auto",  # decided (and checked) on the whole table already
         explain=bool(traits) and model.evidence is not None,
         model=model,
+        **column_options,
     )
-    overrides = {"snp": snp_col, "chr": chr_col, "pos": pos_col, "p": p_col}
-    sample = {n: annotated[n].head(200).astype("string").tolist() for n in names}
-    columns = detect_columns(names, overrides, sample, "input")
-    p = _p_values(annotated, columns)
-    rows = np.flatnonzero(np.nan_to_num(p, nan=np.inf) <= p_threshold)
-    chroms, positions, labels = _places(annotated.iloc[rows], columns, model)
-    leads, lead_of = clump(chroms, positions, p[rows], window)
-    added = [c for c in annotated.columns[len(names) :]]
-    lead_rows = rows[leads]
     out = pd.DataFrame(
         {
             "locus": np.arange(1, len(leads) + 1),
@@ -103,10 +125,9 @@ def loci(
             "snps": [int((lead_of == i).sum()) for i in leads],
         }
     )
-    lead_columns = annotated.iloc[lead_rows][added].reset_index(drop=True)
-    out = pd.concat([out, lead_columns], axis=1)
+    out = pd.concat([out, scored[scored.columns[len(names) :]]], axis=1)
     out.attrs["generel"] = {
-        **annotated.attrs.get("generel", {}),
+        **summary,
         "significant": len(rows),
         "unplaced": int((lead_of < 0).sum()),
         "p_threshold": p_threshold,
@@ -122,13 +143,10 @@ def _input_names(path_or_df) -> list[str]:
 
 
 def _p_values(frame: pd.DataFrame, columns) -> np.ndarray:
-    for role in ("p", "log10p"):
-        name = columns.get(role)
-        if name is not None:
-            values = parse_numbers(pa.array(frame[name].astype("string")), name, "input")
-            values = values.to_numpy(zero_copy_only=False)
-            return 10.0**-values if role == "log10p" else values
-    raise AnnotateError("loci needs a P (or -log10 P) column; name it with --p-col")
+    p = parse_p_values(lambda name: pa.array(frame[name].astype("string")), columns, "input")
+    if p is None:
+        raise AnnotateError("loci needs a P (or -log10 P) column; name it with --p-col")
+    return p
 
 
 def _places(frame: pd.DataFrame, columns, model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

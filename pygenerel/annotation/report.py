@@ -20,7 +20,15 @@ import pandas as pd
 from pygenerel.annotation.annotate import _load, annotate, trait_column
 from pygenerel.annotation.columns import detect_columns
 from pygenerel.annotation.errors import AnnotateError
-from pygenerel.annotation.loci import LEAD_P, WINDOW, _input_names, _p_values, _places, loci
+from pygenerel.annotation.loci import (
+    LEAD_P,
+    TOP_K,
+    WINDOW,
+    _input_names,
+    _p_values,
+    _places,
+    loci_of,
+)
 from pygenerel.arguments import whole_number
 from pygenerel.builds import BUILDS, CHROM_LENGTHS, DEFAULT_BUILD
 
@@ -77,10 +85,11 @@ def report(
             "pygenerel report needs matplotlib: pip install 'pygenerel[plot]'"
         ) from None
     top, model = whole_number(top, "top"), _load(model)
-    options = {"build": build, "model": model, **column_options}
-    found = loci(path_or_df, [trait], p_threshold, window, **options)
-    scored = annotate(path_or_df, traits=[trait], **options)
+    scored = annotate(path_or_df, traits=[trait], build=build, model=model, **column_options)
     names = _input_names(path_or_df)
+    found = loci_of(
+        scored, names, [trait], p_threshold, window, TOP_K, None, model, **column_options
+    )
     overrides = {role: column_options.get(f"{role}_col") for role in ("snp", "chr", "pos", "p")}
     sample = {n: scored[n].head(200).astype("string").tolist() for n in names}
     columns = detect_columns(names, overrides, sample, "input")

@@ -157,6 +157,18 @@ def parse_numbers(
     return pc.cast(pc.if_else(numeric, text, None), pa.float64())
 
 
+def parse_p_values(column, columns, source: str, locate=lambda row: f"row {row + 1}"):
+    """P per row from the table's P or -log10 P column, or None without either: `column(name)`
+    gives that column's values. One parser for annotate's threshold, loci's leads and the report."""
+    for role in ("p", "log10p"):
+        name = columns.get(role)
+        if name is not None:
+            values = parse_numbers(column(name), name, source, locate)
+            values = values.to_numpy(zero_copy_only=False)
+            return 10.0**-values if role == "log10p" else values
+    return None
+
+
 def parse_variants(snp=None, chroms=None, positions=None) -> Variants:
     """Combine a SNP column and chromosome/position columns; columns win over a parsed SNP string."""
     n = len(next(v for v in (snp, chroms, positions) if v is not None))

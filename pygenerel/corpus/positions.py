@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pygenerel.builds import BUILDS
 from pygenerel.genome import Liftover
 from pygenerel.runtime.positions import rsid_numbers
 
@@ -19,7 +20,6 @@ from . import readers
 from .rawfiles import RawDir
 
 SOURCES = ("hapmap3", "gtex", "pgrm", "gwas")
-BUILDS = ("GRCh37", "GRCh38")
 
 
 def rsid_positions(raw: RawDir) -> tuple[pd.DataFrame, dict]:

@@ -23,7 +23,23 @@ from pygenerel.export.onnx_export import bundle_tokenizer, export_snp_encoder, e
 from pygenerel.export.positions import note_sources, write_positions
 from pygenerel.export.quantize import MIN_AGREEMENT, agreement, quantize_text_encoder
 from pygenerel.genome import Liftover
-from pygenerel.runtime.bundle import FORMAT_VERSION, MANIFEST, sha256_file
+from pygenerel.runtime.bundle import (
+    CONCEPT_EMBEDDINGS,
+    CONCEPT_SCALES,
+    CONCEPTS,
+    FORMAT_VERSION,
+    GENES,
+    LIFTOVER,
+    MANIFEST,
+    SNP_EMBEDDINGS,
+    SNP_ENCODER,
+    SNP_SCALES,
+    SNPS,
+    TEXT_ENCODER,
+    TEXT_ENCODER_INT8,
+    TOKENIZER,
+    sha256_file,
+)
 from pygenerel.runtime.int8 import Int8Rows, quantize_rows
 from pygenerel.runtime.text_encoder import TextEncoder
 
@@ -40,6 +56,7 @@ def export_bundle(
     version=None,
     concept_embeddings: bool = False,
     keep_fp32: bool = True,
+    evaluation=None,
 ) -> Path:
     """Export the model in `model_dir` to a bundle in `out_dir`.
 
@@ -48,7 +65,9 @@ def export_bundle(
     recorded by training is used. The catalog's compact index is always written (the runtime's
     first search needs no catalog embedding); `concept_embeddings` also ships every concept's
     vector, so the runtime never encodes concept names. `keep_fp32=False` drops the fp32 text encoder
-    once the int8 one passed its agreement check (it is most of a bundle's size).
+    once the int8 one passed its agreement check (it is most of a bundle's size). `evaluation`
+    is the evaluation.json to record (default: the model's own): a release model trained on its
+    benchmarks' positives records that of the model with its config that held them out.
     """
     from pygenerel import __version__
     from pygenerel.model import GenerelModel
@@ -63,49 +82,47 @@ def export_bundle(
     )
     texts = held_out_texts(corpus_dir, concepts, CHECK_TEXTS + AGREEMENT_TEXTS)
 
-    bundle_tokenizer(model.tokenizer, config.max_length).save(str(out_dir / "tokenizer.json"))
+    bundle_tokenizer(model.tokenizer, config.max_length).save(str(out_dir / TOKENIZER))
     fp32_diff = export_text_encoder(
         model.text_tower,
-        out_dir / "tokenizer.json",
+        out_dir / TOKENIZER,
         config.max_length,
-        out_dir / "text_encoder.onnx",
+        out_dir / TEXT_ENCODER,
         texts[:CHECK_TEXTS],
     )
-    quantize_text_encoder(out_dir / "text_encoder.onnx", out_dir / "text_encoder.int8.onnx")
+    quantize_text_encoder(out_dir / TEXT_ENCODER, out_dir / TEXT_ENCODER_INT8)
     int8 = agreement(
-        out_dir / "text_encoder.onnx",
-        out_dir / "text_encoder.int8.onnx",
-        out_dir / "tokenizer.json",
+        out_dir / TEXT_ENCODER,
+        out_dir / TEXT_ENCODER_INT8,
+        out_dir / TOKENIZER,
         config.max_length,
         texts[CHECK_TEXTS:],
     )
-    text_encoder = (
-        "text_encoder.int8.onnx" if int8["mean"] >= MIN_AGREEMENT else "text_encoder.onnx"
-    )
-    if text_encoder != "text_encoder.int8.onnx":
-        (out_dir / "text_encoder.int8.onnx").unlink()
+    text_encoder = TEXT_ENCODER_INT8 if int8["mean"] >= MIN_AGREEMENT else TEXT_ENCODER
+    if text_encoder != TEXT_ENCODER_INT8:
+        (out_dir / TEXT_ENCODER_INT8).unlink()
     elif not keep_fp32:
-        (out_dir / "text_encoder.onnx").unlink()
+        (out_dir / TEXT_ENCODER).unlink()
 
     vocab = model.snp_vocab
     snps = vocab.table.assign(index=np.arange(len(vocab)))[SNP_COLUMNS]
-    snps.to_csv(out_dir / "snps.tsv.gz", sep="\t", index=False)
+    snps.to_csv(out_dir / SNPS, sep="\t", index=False)
     codes, scales = quantize_rows(model.encode_snps(list(snps["rsid"])).numpy())
-    np.save(out_dir / "snp_embeddings.npy", codes, allow_pickle=False)
-    np.save(out_dir / "snp_scales.npy", scales, allow_pickle=False)
+    np.save(out_dir / SNP_EMBEDDINGS, codes, allow_pickle=False)
+    np.save(out_dir / SNP_SCALES, scales, allow_pickle=False)
     snp_diff, positions = None, None
     if config.snp_tower == "locus":
         snp_diff = export_snp_encoder(
             model.snp_tower.locus,
             len(config.bin_scales),
             config.dim,
-            out_dir / "snp_encoder.onnx",
+            out_dir / SNP_ENCODER,
             vocab.bins[:256],
         )
         vocab.genes[["symbol", "name", "chr", "start", "end", "tss"]].to_csv(
-            out_dir / "genes.tsv.gz", sep="\t", index=False
+            out_dir / GENES, sep="\t", index=False
         )
-        _liftover(corpus_dir, snps).save(out_dir / "liftover.tsv.gz")
+        _liftover(corpus_dir, snps).save(out_dir / LIFTOVER)
         if (corpus_dir / "rsid_positions.parquet").exists():  # corpora built before it lack it
             table = pd.read_parquet(corpus_dir / "rsid_positions.parquet")
             positions = write_positions(out_dir, table, snps["rsid"])
@@ -113,17 +130,17 @@ def export_bundle(
     if (corpus_dir / "evidence.parquet").exists():  # corpora built before it lack it
         evidence = write_evidence(out_dir, pd.read_parquet(corpus_dir / "evidence.parquet"))
 
-    concepts.to_csv(out_dir / "concepts.tsv.gz", sep="\t", index=False, quoting=csv.QUOTE_MINIMAL)
+    concepts.to_csv(out_dir / CONCEPTS, sep="\t", index=False, quoting=csv.QUOTE_MINIMAL)
     # the catalog's vectors as the runtime computes them: each name alone (concept_vectors.py)
-    encoder = TextEncoder(out_dir / text_encoder, out_dir / "tokenizer.json", config.max_length)
+    encoder = TextEncoder(out_dir / text_encoder, out_dir / TOKENIZER, config.max_length)
     codes, scales = quantize_rows(encoder.alone(list(concepts["name"])))
     if concept_embeddings:
-        np.save(out_dir / "concept_embeddings.npy", codes, allow_pickle=False)
-        np.save(out_dir / "concept_scales.npy", scales, allow_pickle=False)
+        np.save(out_dir / CONCEPT_EMBEDDINGS, codes, allow_pickle=False)
+        np.save(out_dir / CONCEPT_SCALES, scales, allow_pickle=False)
     concept_index = write_concept_index(
         out_dir,
         Int8Rows(codes, scales).rows(np.arange(len(codes))),
-        sha256_file(out_dir / "concepts.tsv.gz"),
+        sha256_file(out_dir / CONCEPTS),
     )
 
     corpus_json = corpus_dir / "corpus.json"
@@ -149,7 +166,9 @@ def export_bundle(
         "training": _training_config(model_dir, config),
         "corpus_digest": hashlib.sha256(corpus_json.read_bytes()).hexdigest(),
         "sources": data_sources(json.loads(corpus_json.read_text())),
-        "evaluation": _evaluation(model_dir, config.snp_tower),
+        "evaluation": _evaluation(
+            Path(evaluation) if evaluation else model_dir / "evaluation.json", config.snp_tower
+        ),
     }
     if evidence:
         manifest["evidence"] = evidence
@@ -208,8 +227,8 @@ def data_sources(corpus_manifest: dict) -> list[dict]:
 
 def _liftover(corpus_dir: Path, snps: pd.DataFrame) -> Liftover:
     """The corpus's HapMap3 liftover when it has one, else offsets learned from the vocabulary."""
-    if (corpus_dir / "liftover.tsv.gz").exists():
-        return Liftover.load(corpus_dir / "liftover.tsv.gz")
+    if (corpus_dir / LIFTOVER).exists():
+        return Liftover.load(corpus_dir / LIFTOVER)
     return Liftover.from_pairs(snps["chr"], snps["pos_grch37"], snps["chr"], snps["pos_grch38"])
 
 
@@ -229,17 +248,18 @@ def _training_config(model_dir: Path, config) -> dict:
     return json.loads(path.read_text())["config"] if path.exists() else {"model": config.to_dict()}
 
 
-def _evaluation(model_dir: Path, snp_tower: str) -> dict:
-    """This model's benchmark metrics from evaluation.json, with the baselines' beside them."""
+def _evaluation(path: Path, snp_tower: str) -> dict:
+    """The benchmark metrics in evaluation.json, with the baselines' beside them."""
     from pygenerel.evaluate import METHOD_NAMES
 
-    path = model_dir / "evaluation.json"
     if not path.exists():
         return {}
-    results = json.loads(path.read_text())["results"]
+    evaluation = json.loads(path.read_text())
+    results = evaluation["results"]
     method = METHOD_NAMES[snp_tower]
     return {
         "method": method,
+        "model": evaluation.get("model_dir"),
         "benchmarks": results.get(method, {}),
         "baselines": {name: value for name, value in results.items() if name != method},
     }

@@ -4,6 +4,8 @@ import json
 
 import click
 
+from pygenerel.runtime.bundle import MANIFEST
+
 
 @click.command()
 @click.argument("model_dir", type=click.Path(exists=True, file_okay=False))
@@ -28,7 +30,15 @@ import click
     show_default=True,
     help="Keep the fp32 text encoder beside the int8 one (--no-fp32 for a small shipped bundle).",
 )
-def export(model_dir, out_dir, corpus_dir, name, version, concept_embeddings, keep_fp32):
+@click.option(
+    "--evaluation",
+    type=click.Path(exists=True, dir_okay=False),
+    help="evaluation.json to record (default: MODEL_DIR's); for a release model, that of the "
+    "model with its config that held the benchmarks out.",
+)
+def export(
+    model_dir, out_dir, corpus_dir, name, version, concept_embeddings, keep_fp32, evaluation
+):
     """Export a trained model to an ONNX bundle in OUT_DIR."""
     from pygenerel.export import export_bundle
 
@@ -40,8 +50,9 @@ def export(model_dir, out_dir, corpus_dir, name, version, concept_embeddings, ke
         version=version,
         concept_embeddings=concept_embeddings,
         keep_fp32=keep_fp32,
+        evaluation=evaluation,
     )
-    manifest = json.loads((path / "manifest.json").read_text())
+    manifest = json.loads((path / MANIFEST).read_text())
     agreement = manifest["int8_agreement"]
     click.echo(
         f"wrote {path}: {manifest['snps']} SNPs, {manifest['concepts']} concepts; text encoder "

@@ -11,16 +11,16 @@ from pathlib import Path
 import numpy as np
 
 from pygenerel.export.retrofit import record_file
-from pygenerel.runtime.bundle import open_bundle
-from pygenerel.runtime.concept_index import DIMS, FILE, LEVELS, index_bytes
+from pygenerel.runtime.bundle import CONCEPT_INDEX, CONCEPTS, open_bundle
+from pygenerel.runtime.concept_index import DIMS, LEVELS, index_bytes
 
 
 def write_concept_index(out_dir, vectors: np.ndarray, concepts_sha256: str) -> dict:
-    """Write FILE into `out_dir` from the catalog's vectors (catalog order; ConceptVectors);
+    """Write CONCEPT_INDEX into `out_dir` from the catalog's vectors (catalog order; ConceptVectors);
     returns the manifest's `concept_index` entry."""
-    (Path(out_dir) / FILE).write_bytes(index_bytes(vectors))
+    (Path(out_dir) / CONCEPT_INDEX).write_bytes(index_bytes(vectors))
     return {
-        "file": FILE,
+        "file": CONCEPT_INDEX,
         "concepts": len(vectors),
         "dims": min(DIMS, vectors.shape[1]) // 2 * 2,
         "bits": int(np.log2(LEVELS)),
@@ -29,7 +29,7 @@ def write_concept_index(out_dir, vectors: np.ndarray, concepts_sha256: str) -> d
 
 
 def add_concept_index(bundle_dir, precision: str | None = None) -> Path:
-    """Add (or rebuild) FILE in the bundle at `bundle_dir` and rewrite its manifest. Encodes every
+    """Add (or rebuild) CONCEPT_INDEX in the bundle at `bundle_dir` and rewrite its manifest. Encodes every
     concept name, as the runtime does (minutes on a laptop); `precision` picks the text encoder
     as load_model does (default: the manifest's)."""
     from pygenerel.runtime import load_model
@@ -37,7 +37,5 @@ def add_concept_index(bundle_dir, precision: str | None = None) -> Path:
     model = load_model(bundle_dir, precision=precision)
     vectors = model.catalog.vectors.all()
     unit = vectors.rows(np.arange(len(vectors)))
-    entry = write_concept_index(
-        model.bundle.path, unit, model.bundle.manifest["files"]["concepts.tsv.gz"]
-    )
-    return record_file(open_bundle(bundle_dir), FILE, "concept_index", entry)
+    entry = write_concept_index(model.bundle.path, unit, model.bundle.manifest["files"][CONCEPTS])
+    return record_file(open_bundle(bundle_dir), CONCEPT_INDEX, "concept_index", entry)

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from pygenerel.runtime.bundle import SNP_INPUTS, SNP_OUTPUT, TEXT_INPUTS, TEXT_OUTPUT
 from pygenerel.runtime.text_encoder import load_tokenizer, make_session
 
 OPSET = 17
@@ -72,9 +73,9 @@ def export_text_encoder(
         text_tower,
         (torch.as_tensor(ids), torch.as_tensor(mask)),
         path,
-        ["input_ids", "attention_mask"],
-        "sentence_embedding",
-        {"input_ids": batch, "attention_mask": batch, "sentence_embedding": seq},
+        list(TEXT_INPUTS),
+        TEXT_OUTPUT,
+        {TEXT_INPUTS[0]: batch, TEXT_INPUTS[1]: batch, TEXT_OUTPUT: seq},
     )
     return verify_text_encoder(text_tower, tokenizer_path, max_length, path, sample_texts)
 
@@ -87,7 +88,7 @@ def verify_text_encoder(text_tower, tokenizer_path, max_length, path, texts) -> 
         ids, mask = _tokens(tokenizer_path, max_length, texts[:size])
         with torch.no_grad():
             expected = text_tower(torch.as_tensor(ids), torch.as_tensor(mask)).numpy()
-        got = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        got = session.run(None, dict(zip(TEXT_INPUTS, (ids, mask))))[0]
         worst = max(worst, float(np.abs(expected - got).max()))
     if worst > TOLERANCE:
         raise ExportError(
@@ -110,13 +111,14 @@ def export_snp_encoder(
         locus_encoder,
         args,
         path,
-        ["bins", "gene_emb"],
-        "snp_embedding",
-        {"bins": {0: "batch"}, "gene_emb": {0: "batch"}, "snp_embedding": {0: "batch"}},
+        list(SNP_INPUTS),
+        SNP_OUTPUT,
+        {name: {0: "batch"} for name in (*SNP_INPUTS, SNP_OUTPUT)},
     )
     with torch.no_grad():
         expected = locus_encoder(torch.as_tensor(bins), torch.as_tensor(gene_emb)).numpy()
-    got = make_session(path).run(None, {"bins": bins.astype(np.int64), "gene_emb": gene_emb})[0]
+    feed = dict(zip(SNP_INPUTS, (bins.astype(np.int64), gene_emb)))
+    got = make_session(path).run(None, feed)[0]
     worst = float(np.abs(expected - got).max())
     if worst > TOLERANCE:
         raise ExportError(

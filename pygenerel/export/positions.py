@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from pygenerel.export.retrofit import record_file
-from pygenerel.runtime.bundle import open_bundle
-from pygenerel.runtime.positions import FILE, write_rsid_positions
+from pygenerel.runtime.bundle import RSID_POSITIONS, SNPS, open_bundle
+from pygenerel.runtime.positions import write_rsid_positions
 
 # Raw folder of each source named in the corpus table's `sources` column.
 SOURCE_FOLDERS = {
@@ -20,15 +20,15 @@ SOURCE_FOLDERS = {
     "pgrm": "pgrm/",
     "gwas": "gwas_catalog/",
 }
-NOTE = f"also gives the positions of rsids outside the vocabulary ({FILE})"
+NOTE = f"also gives the positions of rsids outside the vocabulary ({RSID_POSITIONS})"
 
 
 def write_positions(out_dir, table: pd.DataFrame, vocabulary) -> dict:
-    """Write FILE into `out_dir` for the rows of the corpus table `table` whose rsid is not in
+    """Write RSID_POSITIONS into `out_dir` for the rows of the corpus table `table` whose rsid is not in
     `vocabulary`; returns the manifest's `rsid_positions` entry (rows, rows per source)."""
     table = table[~table["rsid"].str.lower().isin(pd.Series(vocabulary).str.lower())]
     rows = write_rsid_positions(
-        Path(out_dir) / FILE,
+        Path(out_dir) / RSID_POSITIONS,
         table["rsid"],
         table["chr"],
         table["pos_grch37"],
@@ -36,7 +36,7 @@ def write_positions(out_dir, table: pd.DataFrame, vocabulary) -> dict:
     )
     sources = table["sources"].str.split("|").explode()
     return {
-        "file": FILE,
+        "file": RSID_POSITIONS,
         "rows": rows,
         "by_source": {s: int((sources == s).sum()) for s in SOURCE_FOLDERS},
     }
@@ -53,12 +53,12 @@ def note_sources(sources: list[dict]) -> list[dict]:
 
 
 def add_rsid_positions(bundle_dir, table) -> Path:
-    """Add (or replace) FILE in the bundle at `bundle_dir` from `table` (the corpus's
+    """Add (or replace) RSID_POSITIONS in the bundle at `bundle_dir` from `table` (the corpus's
     rsid_positions table, as a DataFrame or a Parquet path) and rewrite its manifest."""
     bundle = open_bundle(bundle_dir)
     if not isinstance(table, pd.DataFrame):
         table = pd.read_parquet(table)
-    vocabulary = pd.read_csv(bundle.file("snps.tsv.gz"), sep="\t", usecols=["rsid"], dtype=str)
+    vocabulary = pd.read_csv(bundle.file(SNPS), sep="\t", usecols=["rsid"], dtype=str)
     entry = write_positions(bundle.path, table, vocabulary["rsid"])
     sources = note_sources(bundle.manifest.get("sources") or [])
-    return record_file(bundle, FILE, "rsid_positions", entry, sources=sources)
+    return record_file(bundle, RSID_POSITIONS, "rsid_positions", entry, sources=sources)

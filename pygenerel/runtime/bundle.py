@@ -20,8 +20,25 @@ from pygenerel.errors import BundleError
 
 __all__ = ["FORMAT_VERSION", "MANIFEST", "Bundle", "BundleError", "open_bundle", "sha256_file"]
 
+# The bundle format, written once: export writes these files and the runtime reads them.
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+TOKENIZER = "tokenizer.json"
+TEXT_ENCODER = "text_encoder.onnx"  # fp32; dropped from a shipped bundle once int8 agrees
+TEXT_ENCODER_INT8 = "text_encoder.int8.onnx"
+SNP_ENCODER = "snp_encoder.onnx"  # the locus tower
+SNPS = "snps.tsv.gz"  # the SNP vocabulary, row i = embedding i
+SNP_EMBEDDINGS, SNP_SCALES = "snp_embeddings.npy", "snp_scales.npy"  # int8 rows and their scales
+GENES = "genes.tsv.gz"
+LIFTOVER = "liftover.tsv.gz"
+RSID_POSITIONS = "rsid_positions.npz.xz"  # rsids outside the vocabulary
+CONCEPTS = "concepts.tsv.gz"
+CONCEPT_EMBEDDINGS, CONCEPT_SCALES = "concept_embeddings.npy", "concept_scales.npy"  # optional
+CONCEPT_INDEX = "concept_index.npz"
+EVIDENCE = "evidence.tsv.gz"
+# the ONNX graphs' inputs and outputs
+TEXT_INPUTS, TEXT_OUTPUT = ("input_ids", "attention_mask"), "sentence_embedding"
+SNP_INPUTS, SNP_OUTPUT = ("bins", "gene_emb"), "snp_embedding"
 FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")  # a plain name inside the bundle directory
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -50,7 +67,7 @@ def _manifest_problem(manifest: dict) -> str | None:
     if manifest["text_encoder"] not in files:
         return f"its text_encoder {manifest['text_encoder']!r} is not among its files"
     scales = manifest.get("bin_scales")
-    if "snp_encoder.onnx" in files and not (
+    if SNP_ENCODER in files and not (
         isinstance(scales, list) and scales and all(map(_count, scales))
     ):
         return "'bin_scales' must be a list of positive integers for the locus SNP tower"

@@ -17,7 +17,7 @@ import pandas as pd
 
 from pygenerel.arguments import whole_number
 from pygenerel.errors import InputError, shown
-from pygenerel.runtime.concept_index import FILE as INDEX_FILE
+from pygenerel.runtime.bundle import CONCEPT_INDEX, CONCEPTS
 from pygenerel.runtime.concept_index import ConceptIndex
 from pygenerel.runtime.concept_vectors import ConceptVectors
 from pygenerel.runtime.items import concept_id
@@ -43,9 +43,7 @@ def candidates_for(k: int) -> int:
 
 class ConceptCatalog:
     def __init__(self, bundle, text_encoder, encoder_name: str):
-        self.table = pd.read_csv(
-            bundle.file("concepts.tsv.gz"), sep="\t", dtype=str, keep_default_na=False
-        )
+        self.table = pd.read_csv(bundle.file(CONCEPTS), sep="\t", dtype=str, keep_default_na=False)
         self.vectors = ConceptVectors(
             self.table["name"].to_numpy(dtype=object), text_encoder, bundle, encoder_name
         )
@@ -66,7 +64,7 @@ class ConceptCatalog:
     @property
     def index(self) -> ConceptIndex | None:
         """The bundle's compact index (None for bundles exported without one)."""
-        if self._index is None and self._bundle.has(INDEX_FILE):
+        if self._index is None and self._bundle.has(CONCEPT_INDEX):
             self._index = ConceptIndex(self._bundle, len(self.table), self.vectors.table.dim)
         return self._index
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from pygenerel.builds import check_build
 from pygenerel.runtime import load_model, resolve_model
+from pygenerel.runtime.bundle import MANIFEST
 
 MODEL = click.option(
     "--model",
@@ -176,7 +177,7 @@ def info(model_path, as_json):
             shown = ", ".join(f"{k} {v}" for k, v in metrics.items() if not k.startswith("n_"))
             click.echo(f"    {bench}: {shown}")
     click.echo(f"  files (sha256; the {summary['files_verified']} the manifest lists verified):")
-    for name, digest in {"manifest.json": model.bundle.digest, **summary["files"]}.items():
+    for name, digest in {MANIFEST: model.bundle.digest, **summary["files"]}.items():
         click.echo(f"    {digest}  {name}")
 
 

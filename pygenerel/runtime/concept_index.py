@@ -19,8 +19,8 @@ import io
 import numpy as np
 
 from pygenerel.errors import BundleError
+from pygenerel.runtime.bundle import CONCEPT_INDEX, CONCEPTS
 
-FILE = "concept_index.npz"
 DIMS = 128  # principal components kept (fewer when the model has fewer dimensions)
 LEVELS = 16  # 4 bits per component, two components a byte
 CLIP = 3.0  # standard deviations each side a component's levels span
@@ -60,16 +60,16 @@ class ConceptIndex:
     def __init__(self, bundle, n_concepts: int, dim: int):
         entry = bundle.manifest.get("concept_index") or {}
         indexed = entry.get("concepts_sha256")
-        if indexed != bundle.manifest["files"].get("concepts.tsv.gz"):
+        if indexed != bundle.manifest["files"].get(CONCEPTS):
             raise BundleError(
-                f"{bundle.path}: {FILE} indexes another concept catalog than concepts.tsv.gz; "
+                f"{bundle.path}: {CONCEPT_INDEX} indexes another concept catalog than concepts.tsv.gz; "
                 "rebuild it (pygenerel.export.add_concept_index)"
             )
         try:
-            with np.load(bundle.file(FILE), allow_pickle=False) as data:
+            with np.load(bundle.file(CONCEPT_INDEX), allow_pickle=False) as data:
                 arrays = {name: data[name] for name in ("mean", "basis", "low", "step", "codes")}
         except (OSError, ValueError, KeyError) as error:
-            raise BundleError(f"{bundle.path}: cannot read {FILE}: {error}") from None
+            raise BundleError(f"{bundle.path}: cannot read {CONCEPT_INDEX}: {error}") from None
         dims = arrays["basis"].shape[-1]
         expected = {
             "mean": ((dim,), np.float32),
@@ -81,7 +81,7 @@ class ConceptIndex:
         for name, (shape, dtype) in expected.items():
             if arrays[name].shape != shape or arrays[name].dtype != dtype:
                 raise BundleError(
-                    f"{bundle.path}: {FILE} holds {name} as {arrays[name].dtype} "
+                    f"{bundle.path}: {CONCEPT_INDEX} holds {name} as {arrays[name].dtype} "
                     f"{arrays[name].shape}, expected {np.dtype(dtype)} {shape}"
                 )
         self.mean, self.basis = arrays["mean"], arrays["basis"]

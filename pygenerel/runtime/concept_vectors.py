@@ -15,12 +15,12 @@ import sys
 
 import numpy as np
 
+from pygenerel.runtime.bundle import CONCEPT_EMBEDDINGS, CONCEPT_SCALES
 from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
 from pygenerel.runtime.int8 import Int8Rows, quantize_rows
 
 EMBED_ALL = 10_000  # names missing at once (or half a small catalog) past which the whole
 # catalog is encoded and cached
-SHIPPED, SHIPPED_SCALES = "concept_embeddings.npy", "concept_scales.npy"
 CACHE_KIND = "concept_vectors"  # not "concepts": caches from before held names encoded in batches
 
 
@@ -31,10 +31,12 @@ class ConceptVectors:
         self.bundle = bundle
         self.cache_dir = model_cache_dir(CACHE_KIND, bundle, encoder_name)
         n, dim = len(names), text_encoder.dim
-        if bundle.has(SHIPPED):  # exported with every vector (export_bundle(concept_embeddings))
+        if bundle.has(
+            CONCEPT_EMBEDDINGS
+        ):  # exported with every vector (export_bundle(concept_embeddings))
             self.table = Int8Rows(
-                bundle.array(SHIPPED, np.int8, (n, dim)),
-                bundle.array(SHIPPED_SCALES, np.float32, (n,)),
+                bundle.array(CONCEPT_EMBEDDINGS, np.int8, (n, dim)),
+                bundle.array(CONCEPT_SCALES, np.float32, (n,)),
             )
             self.known = np.ones(n, dtype=bool)
         else:

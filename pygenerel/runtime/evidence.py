@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from pygenerel.genome import normalize_chroms
+from pygenerel.runtime.bundle import EVIDENCE
 from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
 
-FILE = "evidence.tsv.gz"
 WINDOW = 500_000  # bp each side, the usual span of a GWAS locus
 EQTL_WINDOW = 10_000  # an eQTL lead this close to the SNP names its gene
 NONE = "no known association within 500 kb: the score rests on the model alone"
@@ -24,7 +24,7 @@ NONE = "no known association within 500 kb: the score rests on the model alone"
 class Evidence:
     def __init__(self, bundle, text_encoder, encoder_name: str):
         table = pd.read_csv(
-            bundle.file(FILE),
+            bundle.file(EVIDENCE),
             sep="\t",
             dtype={"chr": str, "rsid": str, "trait": str, "pubmed": str, "source": str},
             keep_default_na=False,

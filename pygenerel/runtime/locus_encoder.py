@@ -14,6 +14,7 @@ import pandas as pd
 
 from pygenerel.errors import BundleError
 from pygenerel.genome import Liftover, LocusGenes, PositionBinner
+from pygenerel.runtime.bundle import GENES, LIFTOVER, SNP_ENCODER, SNP_INPUTS, SNP_OUTPUT
 from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
 from pygenerel.runtime.text_encoder import make_session
 
@@ -28,19 +29,19 @@ class LocusEncoder:
         batch_size: int = 4096,
     ):
         manifest = bundle.manifest
-        self.session = make_session(bundle.file("snp_encoder.onnx"), threads)
+        self.session = make_session(bundle.file(SNP_ENCODER), threads)
         widths = {i.name: i.shape[-1] for i in self.session.get_inputs()}
         fits = (
-            widths.get("bins") == len(manifest["bin_scales"])
+            widths.get(SNP_INPUTS[0]) == len(manifest["bin_scales"])
             and self.session.get_outputs()[0].shape[-1] == text_encoder.dim
         )
         if not fits:
             raise BundleError(
-                f"{bundle.path}: snp_encoder.onnx does not fit the manifest's bin_scales and dim"
+                f"{bundle.path}: {SNP_ENCODER} does not fit the manifest's bin_scales and dim"
             )
         self.binner = PositionBinner(manifest["bin_scales"])
         genes = pd.read_csv(
-            bundle.file("genes.tsv.gz"),
+            bundle.file(GENES),
             sep="\t",
             dtype={"symbol": str, "name": str, "chr": str},
             keep_default_na=False,
@@ -56,7 +57,7 @@ class LocusEncoder:
         self._gene_text_rows = np.append(text_rows, len(self.gene_texts))
         self._gene_cache = model_cache_dir("genes", bundle, encoder_name)
         self._gene_table = None
-        self.liftover = Liftover.load(bundle.file("liftover.tsv.gz"))
+        self.liftover = Liftover.load(bundle.file(LIFTOVER))
         self.text_encoder = text_encoder
         self.batch_size = batch_size
 
@@ -105,6 +106,7 @@ class LocusEncoder:
             part = slice(lo, lo + self.batch_size)
             genes = self.gene_table[loci[part, n_bins : n_bins + k]]
             gene_emb = np.einsum("lkd,lk->ld", genes, weights[first[part]]).astype(np.float32)
-            feed = {"bins": np.ascontiguousarray(loci[part, :n_bins]), "gene_emb": gene_emb}
-            out[part] = self.session.run(["snp_embedding"], feed)[0]
+            bins = np.ascontiguousarray(loci[part, :n_bins])
+            feed = dict(zip(SNP_INPUTS, (bins, gene_emb)))
+            out[part] = self.session.run([SNP_OUTPUT], feed)[0]
         return out, inverse

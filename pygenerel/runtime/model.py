@@ -14,9 +14,16 @@ import pandas as pd
 from pygenerel.arguments import whole_number
 from pygenerel.builds import BUILDS, check_build
 from pygenerel.errors import BundleError, InputError, shown
-from pygenerel.runtime.bundle import open_bundle
+from pygenerel.runtime.bundle import (
+    EVIDENCE,
+    GENES,
+    SNP_ENCODER,
+    TEXT_ENCODER,
+    TEXT_ENCODER_INT8,
+    TOKENIZER,
+    open_bundle,
+)
 from pygenerel.runtime.catalog import ConceptCatalog
-from pygenerel.runtime.evidence import FILE as EVIDENCE_FILE
 from pygenerel.runtime.evidence import NONE as NO_EVIDENCE
 from pygenerel.runtime.evidence import Evidence
 from pygenerel.runtime.items import parse_items
@@ -62,13 +69,13 @@ class Model:
         self.bundle = open_bundle(path)
         self.manifest = self.bundle.manifest
         self.dim = int(self.manifest["dim"])
-        encoders = {"int8": "text_encoder.int8.onnx", "fp32": "text_encoder.onnx"}
+        encoders = {"int8": TEXT_ENCODER_INT8, "fp32": TEXT_ENCODER}
         if precision not in (None, *encoders):
             raise InputError(f"precision must be int8 or fp32, got {precision!r}")
         self.encoder_file = encoders.get(precision, self.manifest["text_encoder"])
         self.text_encoder = TextEncoder(
             self.bundle.file(self.encoder_file),
-            self.bundle.file("tokenizer.json"),
+            self.bundle.file(TOKENIZER),
             max_length=int(self.manifest["max_length"]),
             batch_size=batch_size,
             threads=threads,
@@ -93,7 +100,7 @@ class Model:
     @property
     def locus_encoder(self) -> LocusEncoder | None:
         """The locus SNP tower (None for an id-only tower), loaded on first use."""
-        if self._locus is None and self.bundle.has("snp_encoder.onnx"):
+        if self._locus is None and self.bundle.has(SNP_ENCODER):
             self._locus = LocusEncoder(
                 self.bundle, self.text_encoder, self.encoder_file, threads=self._threads
             )
@@ -115,7 +122,7 @@ class Model:
     def nearby_genes(self) -> NearbyGenes:
         if self._nearby_genes is None:
             genes = pd.read_csv(
-                self.bundle.file("genes.tsv.gz"),
+                self.bundle.file(GENES),
                 sep="\t",
                 dtype={"symbol": str, "chr": str},
                 keep_default_na=False,
@@ -126,7 +133,7 @@ class Model:
     @property
     def evidence(self) -> Evidence | None:
         """The known associations and eQTLs around any locus (None for bundles without them)."""
-        if self._evidence is None and self.bundle.has(EVIDENCE_FILE):
+        if self._evidence is None and self.bundle.has(EVIDENCE):
             self._evidence = Evidence(self.bundle, self.text_encoder, self.encoder_file)
         return self._evidence
 
@@ -266,9 +273,7 @@ class Model:
         the SNP was placed, its nearest genes and eQTL genes, and the known associations within
         500 kb, closest trait first (`associations`, a DataFrame; `evidence` says when none)."""
         if self.evidence is None:
-            raise BundleError(
-                f"{self.bundle.path}: this bundle has no evidence table ({EVIDENCE_FILE})"
-            )
+            raise BundleError(f"{self.bundle.path}: this bundle has no evidence table ({EVIDENCE})")
         n = whole_number(n, "n")
         parsed = parse_items([snp], "snp")
         if parsed.form[0] not in ("rsid", "chrpos"):

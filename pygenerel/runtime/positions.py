@@ -17,8 +17,8 @@ import pandas as pd
 
 from pygenerel.errors import BundleError
 from pygenerel.genome import CHROMOSOMES, normalize_chroms
+from pygenerel.runtime.bundle import RSID_POSITIONS
 
-FILE = "rsid_positions.npz.xz"
 ARRAYS = {
     "rsid": np.uint32,
     "chrom": np.int8,
@@ -68,18 +68,22 @@ class RsidPositions:
 
     def _load(self) -> tuple[np.ndarray, ...]:
         if self._columns is None:
-            path = self.bundle.file(FILE)
+            path = self.bundle.file(RSID_POSITIONS)
             try:
                 with np.load(
                     io.BytesIO(lzma.decompress(path.read_bytes())), allow_pickle=False
                 ) as z:
                     arrays = {name: z[name] for name in ARRAYS}
             except (OSError, ValueError, KeyError, lzma.LZMAError) as error:
-                raise BundleError(f"{self.bundle.path}: cannot read {FILE}: {error}") from None
+                raise BundleError(
+                    f"{self.bundle.path}: cannot read {RSID_POSITIONS}: {error}"
+                ) from None
             n, chrom = len(arrays["rsid"]), arrays["chrom"]
             fits = all(a.dtype == ARRAYS[k] and a.shape == (n,) for k, a in arrays.items())
             if not fits or (n and not 1 <= chrom.min() <= chrom.max() <= len(CHROMOSOMES)):
-                raise BundleError(f"{self.bundle.path}: {FILE} does not hold the expected arrays")
+                raise BundleError(
+                    f"{self.bundle.path}: {RSID_POSITIONS} does not hold the expected arrays"
+                )
             pos38 = np.cumsum(arrays["pos_grch38_delta"], dtype=np.int64)
             pos37 = pos38 + arrays["grch37_offset"]
             order = np.argsort(arrays["rsid"], kind="stable")

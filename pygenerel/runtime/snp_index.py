@@ -15,8 +15,8 @@ import pyarrow.compute as pc
 from pygenerel.builds import BUILDS, check_build
 from pygenerel.errors import BundleError
 from pygenerel.genome import chrom_codes
+from pygenerel.runtime.bundle import RSID_POSITIONS, SNP_EMBEDDINGS, SNP_SCALES, SNPS
 from pygenerel.runtime.int8 import Int8Rows
-from pygenerel.runtime.positions import FILE as POSITIONS_FILE
 from pygenerel.runtime.positions import RsidPositions
 
 
@@ -52,7 +52,7 @@ class SnpIndex:
     @classmethod
     def from_bundle(cls, bundle) -> SnpIndex:
         table = pd.read_csv(
-            bundle.file("snps.tsv.gz"),
+            bundle.file(SNPS),
             sep="\t",
             keep_default_na=False,
             dtype={
@@ -69,10 +69,10 @@ class SnpIndex:
             raise BundleError(f"{bundle.path}: snps.tsv.gz rows must be numbered 0..n-1")
         n, dim = len(table), bundle.manifest["dim"]
         embeddings = Int8Rows(
-            bundle.array("snp_embeddings.npy", np.int8, (n, dim)),
-            bundle.array("snp_scales.npy", np.float32, (n,)),
+            bundle.array(SNP_EMBEDDINGS, np.int8, (n, dim)),
+            bundle.array(SNP_SCALES, np.float32, (n,)),
         )
-        positions = RsidPositions(bundle) if bundle.has(POSITIONS_FILE) else None
+        positions = RsidPositions(bundle) if bundle.has(RSID_POSITIONS) else None
         return cls(table, embeddings, positions)
 
     def __len__(self) -> int:

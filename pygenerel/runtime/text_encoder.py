@@ -17,6 +17,8 @@ import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
 
+from pygenerel.runtime.bundle import TEXT_INPUTS, TEXT_OUTPUT
+
 PARALLEL_TEXTS = 256  # texts encoded alone at once from which every core takes a share
 
 
@@ -99,5 +101,5 @@ class TextEncoder:
         for i, ids in enumerate(id_lists):
             input_ids[i, : len(ids)] = ids
             mask[i, : len(ids)] = 1
-        feed = {"input_ids": input_ids, "attention_mask": mask}
-        return (session or self.session).run(["sentence_embedding"], feed)[0]
+        feed = dict(zip(TEXT_INPUTS, (input_ids, mask)))
+        return (session or self.session).run([TEXT_OUTPUT], feed)[0]

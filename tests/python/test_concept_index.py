@@ -13,8 +13,7 @@ import pytest
 from pygenerel.errors import BundleError
 from pygenerel.export import add_concept_index
 from pygenerel.runtime import load_model
-from pygenerel.runtime.bundle import sha256_file
-from pygenerel.runtime.concept_index import FILE
+from pygenerel.runtime.bundle import CONCEPT_INDEX, sha256_file
 
 UC = "topr_UC_UKBB_p1e-3_hg38.tsv.gz"
 SUBSET = 8_000  # catalog rows the exact reference is computed over (each name encoded once)
@@ -76,10 +75,10 @@ def bundle_copy(tiny_bundle_dir, tmp_path):
 
 
 def test_a_corrupted_index_is_refused(bundle_copy):
-    data = bytearray((bundle_copy / FILE).read_bytes())
+    data = bytearray((bundle_copy / CONCEPT_INDEX).read_bytes())
     data[len(data) // 2] ^= 0xFF
-    (bundle_copy / FILE).write_bytes(bytes(data))
-    with pytest.raises(BundleError, match=f"{FILE} is corrupt or modified"):
+    (bundle_copy / CONCEPT_INDEX).write_bytes(bytes(data))
+    with pytest.raises(BundleError, match=f"{CONCEPT_INDEX} is corrupt or modified"):
         load_model(bundle_copy).neighbors("asthma")
 
 

@@ -144,7 +144,7 @@ def test_unaligned_partitions_differ_at_most_in_the_last_float_bits(
     exact = [*df.columns, MATCH_COLUMN]
     pd.testing.assert_frame_equal(got[exact], expected[exact], check_exact=True)
     for column in expected.columns[len(exact) :]:
-        tolerance = 1e-4 if column.endswith("_pct") else 1e-6  # a percentile: one step of 1e-4
+        tolerance = 1.01e-4 if column.endswith("_pct") else 1e-6  # a percentile: one 1e-4 step
         pd.testing.assert_series_equal(got[column], expected[column], atol=tolerance, rtol=0)
 
 

@@ -18,11 +18,10 @@ from pygenerel.annotation.annotate import HOWS, MATCH_COLUMN, annotate, trait_co
 from pygenerel.cli import main
 from pygenerel.export import add_rsid_positions
 from pygenerel.runtime import load_model
-from pygenerel.runtime.bundle import open_bundle, sha256_file
-from pygenerel.runtime.positions import FILE
+from pygenerel.runtime.bundle import RSID_POSITIONS, open_bundle, sha256_file
 
-# Outside the shipped (HapMap3) vocabulary: rsid -> (chr, GRCh37, GRCh38) as dbSNP gives them.
-# Corpora built since hold every placed catalog SNP: only LCT and (before 2013) LRRK2 stay out.
+# Outside the old (HapMap3) vocabulary: rsid -> (chr, GRCh37, GRCh38) as dbSNP gives them.
+# Corpora built since hold every placed catalog SNP: only LCT stays out of the shipped bundle's.
 FAMOUS = {
     "rs429358": ("19", 45411941, 44908684),  # APOE
     "rs4988235": ("2", 136608646, 135851076),  # LCT/MCM6
@@ -42,7 +41,7 @@ def without_positions(bundle_dir, out):
     """The bundle as exported before the table existed: its other files (linked), a manifest
     without the table."""
     manifest = json.loads((bundle_dir / "manifest.json").read_text())
-    manifest["files"].pop(FILE, None)
+    manifest["files"].pop(RSID_POSITIONS, None)
     manifest.pop("rsid_positions", None)
     out.mkdir()
     for name in manifest["files"]:
@@ -118,9 +117,9 @@ def test_positions_agree_with_the_sumstats_own(shipped, sumstats_dir, name, colu
 def test_the_shipped_bundle_holds_the_table(default_bundle_dir, shipped):
     manifest = open_bundle(default_bundle_dir).manifest
     entry = manifest["rsid_positions"]
-    size = (default_bundle_dir / FILE).stat().st_size
-    print(f"{FILE}: {size / 2**20:.2f} MiB, {entry['rows']:,} rows, {entry['by_source']}")
-    assert entry["file"] == FILE and entry["rows"] > 1_350_000
+    size = (default_bundle_dir / RSID_POSITIONS).stat().st_size
+    print(f"{RSID_POSITIONS}: {size / 2**20:.2f} MiB, {entry['rows']:,} rows, {entry['by_source']}")
+    assert entry["file"] == RSID_POSITIONS and entry["rows"] > 1_350_000
     assert size < 8 * 2**20
     assert any("note" in source for source in manifest["sources"])
     vocabulary = set(shipped.snps.table["rsid"])
@@ -128,20 +127,21 @@ def test_the_shipped_bundle_holds_the_table(default_bundle_dir, shipped):
     assert (pos38 == -1).all(), "the table holds only rsids outside the vocabulary"
 
 
-def test_famous_snps_outside_the_vocabulary_are_placed(shipped):
-    rsids = list(FAMOUS)
+def test_famous_snps_are_placed_by_the_vocabulary_or_the_table(shipped):
+    rsids = outside(shipped)
+    assert rsids == ["rs4988235"], "LCT has no catalog or PGRM link; the others have"
     chroms, pos37, pos38 = shipped.snps.positions.lookup([r.upper() + " " for r in rsids])
-    assert list(zip(chroms, pos37, pos38)) == list(FAMOUS.values())
-    matched = shipped.match(rsids)
-    assert matched["how"].tolist() == ["rsid_locus"] * len(rsids)
-    assert (matched["rsid"] == "").all()  # no vocabulary SNP stands behind them
+    assert list(zip(chroms, pos37, pos38)) == [FAMOUS[r] for r in rsids]
+    matched = shipped.match(list(FAMOUS))
+    assert matched["how"].tolist() == ["rsid_locus" if r in rsids else "rsid" for r in FAMOUS]
+    assert (matched["rsid"] == "").sum() == len(rsids)  # no vocabulary SNP stands behind them
     emb = shipped.embed(rsids)
     assert np.isfinite(emb).all()
     np.testing.assert_allclose(np.linalg.norm(emb, axis=1), 1, atol=1e-3)
     # the same locus given as chr:pos embeds identically
-    loci = [f"{c}:{p}" for c, _, p in FAMOUS.values()]
+    loci = [f"{FAMOUS[r][0]}:{FAMOUS[r][2]}" for r in rsids]
     np.testing.assert_allclose(emb, shipped.embed(loci), atol=1e-6)
-    near = shipped.neighbors("rs429358", k=3, types="snp")  # SNPs only: no catalog to embed
+    near = shipped.neighbors(rsids[0], k=3, types="snp")  # SNPs only: no catalog to embed
     assert len(near) == 3 and (near["type"] == "snp").all()
 
 
@@ -160,15 +160,15 @@ def test_the_cli_scores_an_rsid_outside_the_vocabulary(default_bundle_dir):
 
 
 def test_annotate_takes_the_table_only_for_rows_without_a_usable_position(shipped):
-    chrom, _, pos38 = FAMOUS["rs429358"]
+    chrom, _, pos38 = FAMOUS["rs4988235"]
     table = pd.DataFrame(
         {
-            "SNP": ["rs429358", "rs429358", "rs429358", "rs7903146", "rs1"],
+            "SNP": ["rs4988235", "rs4988235", "rs4988235", "rs7903146", "rs1"],
             "CHR": [chrom, chrom, "", "", ""],
             "BP": [pos38 + 250_000, "NA", "", "", ""],
         }
     )
-    trait = "Alzheimer's disease"
+    trait = "lactose intolerance"
     result = annotate(table, traits=[trait], model=shipped, build="GRCh38")
     assert result[MATCH_COLUMN].tolist() == ["locus", "rsid_locus", "rsid_locus", "rsid", "none"]
     scores = result[trait_column(trait)]
@@ -193,7 +193,9 @@ def test_coverage_of_the_real_sumstats_before_and_after(shipped, shipped_before,
         assert all(after[h] == before[h] for h in ("rsid", "chrpos", "locus"))
         assert after["rsid_locus"] + after["none"] == before["none"]
         if name == "locuscomparer_gwas.tsv.gz":  # rsid and P only
-            assert before["rsid"] == 42 and after["rsid_locus"] > 1_000
+            rsids = pd.read_csv(sumstats_dir / name, sep="\t", usecols=["rsid"])["rsid"]
+            assert before["rsid"] == rsids.isin(set(shipped.snps.table["rsid"])).sum() < 100
+            assert after["rsid_locus"] > 1_000
     print("\n".join(lines))
 
 
@@ -204,7 +206,7 @@ def test_export_ships_the_table(tiny_bundle_dir):
     bundle = open_bundle(tiny_bundle_dir)
     if bundle.manifest["snp_tower"] != "locus":
         pytest.skip("only a locus tower can embed a position")
-    assert bundle.has(FILE) and bundle.manifest["rsid_positions"]["rows"] > 1_350_000
+    assert bundle.has(RSID_POSITIONS) and bundle.manifest["rsid_positions"]["rows"] > 1_350_000
     model = load_model(tiny_bundle_dir)
     assert {"rs4988235", "rs34637584"} <= set(outside(model))
     assert model.match(outside(model))["how"].tolist() == ["rsid_locus"] * len(outside(model))
@@ -230,7 +232,7 @@ def test_add_rsid_positions_retrofits_a_bundle(tiny_bundle_dir, corpus_dir, tmp_
     some = table[table["rsid"].isin([*FAMOUS, "rs7903146"]) | (table.index % 1000 == 0)]
     add_rsid_positions(bundle_dir, some)
     manifest = json.loads((bundle_dir / "manifest.json").read_text())
-    assert sha256_file(bundle_dir / FILE) == manifest["files"][FILE]
+    assert sha256_file(bundle_dir / RSID_POSITIONS) == manifest["files"][RSID_POSITIONS]
     vocabulary = pd.read_csv(bundle_dir / "snps.tsv.gz", sep="\t", usecols=["rsid"])["rsid"]
     assert manifest["rsid_positions"]["rows"] == (~some["rsid"].isin(vocabulary)).sum()
     assert "rs7903146" in set(vocabulary)

@@ -16,7 +16,7 @@ from pygenerel.errors import BundleError
 from pygenerel.genome import Liftover, LocusGenes, PositionBinner
 from pygenerel.runtime.bundle import GENES, LIFTOVER, SNP_ENCODER, SNP_INPUTS, SNP_OUTPUT
 from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
-from pygenerel.runtime.text_encoder import make_session
+from pygenerel.runtime.text_encoder import TextTable, make_session
 
 
 class LocusEncoder:
@@ -56,7 +56,7 @@ class LocusEncoder:
         )
         self._gene_text_rows = np.append(text_rows, len(self.gene_texts))
         self._gene_cache = model_cache_dir("genes", bundle, encoder_name)
-        self._gene_table = None
+        self._gene_vectors = None  # a TextTable of gene_texts, or the cached full table
         self.liftover = Liftover.load(bundle.file(LIFTOVER))
         self.text_encoder = text_encoder
         self.batch_size = batch_size
@@ -65,20 +65,30 @@ class LocusEncoder:
         """True where the position falls in a known bin, i.e. it can be embedded."""
         return (self.binner.bins(chroms, pos38) > 0).all(axis=1)
 
-    @property
-    def gene_table(self) -> np.ndarray:
-        """float32 [len(gene_texts) + 1, dim]: each gene text's embedding, then a zero row."""
-        if self._gene_table is None:
-            shape = (len(self.gene_texts) + 1, self.text_encoder.dim)
+    def gene_vectors(self, rows: np.ndarray) -> np.ndarray:
+        """float32 [*rows.shape, dim]: the embeddings of gene_texts rows (the row past the end: a
+        zero vector, for "no gene"). Only the genes asked for are encoded (a first query near one
+        locus costs a few batches); once all are, the table goes to the user cache."""
+        if self._gene_vectors is None:
+            shape = (len(self.gene_texts), self.text_encoder.dim)
             cached = load_verified(self._gene_cache, {"embeddings": (shape, np.float32)})
-            if cached is not None:
-                self._gene_table = cached["embeddings"]
-            else:
-                table = np.zeros(shape, np.float32)
-                table[:-1] = self.text_encoder.encode_uncached(list(self.gene_texts))
-                save_verified(self._gene_cache, {"embeddings": table})
-                self._gene_table = table
-        return self._gene_table
+            self._gene_vectors = (
+                cached["embeddings"]
+                if cached is not None
+                else TextTable(self.text_encoder, self.gene_texts)
+            )
+        table, n = self._gene_vectors, len(self.gene_texts)
+        flat = rows.ravel()
+        known = flat < n
+        out = np.zeros((len(flat), self.text_encoder.dim), dtype=np.float32)
+        if isinstance(table, TextTable):
+            out[known] = table.rows(flat[known])
+            if table.complete:
+                save_verified(self._gene_cache, {"embeddings": table.vectors})
+                self._gene_vectors = table.vectors
+        else:
+            out[known] = table[flat[known]]
+        return out.reshape(*rows.shape, -1)
 
     def __call__(self, chroms, pos38) -> np.ndarray:
         """float32 [n, dim] unit rows; callers pass only locatable positions."""
@@ -104,7 +114,7 @@ class LocusEncoder:
         out = np.empty((len(loci), self.text_encoder.dim), dtype=np.float32)
         for lo in range(0, len(loci), self.batch_size):
             part = slice(lo, lo + self.batch_size)
-            genes = self.gene_table[loci[part, n_bins : n_bins + k]]
+            genes = self.gene_vectors(loci[part, n_bins : n_bins + k])
             gene_emb = np.einsum("lkd,lk->ld", genes, weights[first[part]]).astype(np.float32)
             bins = np.ascontiguousarray(loci[part, :n_bins])
             feed = dict(zip(SNP_INPUTS, (bins, gene_emb)))

@@ -86,13 +86,7 @@ class TextEncoder:
 
     def encode_uncached(self, texts: list[str]) -> np.ndarray:
         """A fixed table of texts, in batches (fast; vectors depend on the table, not the call)."""
-        encodings = self.tokenizer.encode_batch(texts)
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for lo in range(0, len(texts), self.batch_size):
-            rows = order[lo : lo + self.batch_size]
-            out[rows] = self.run([encodings[i].ids for i in rows])
-        return out
+        return TextTable(self, texts).rows(np.arange(len(texts)))
 
     def run(self, id_lists: list[list[int]], session=None) -> np.ndarray:
         width = max(len(ids) for ids in id_lists)
@@ -103,3 +97,39 @@ class TextEncoder:
             mask[i, : len(ids)] = 1
         feed = dict(zip(TEXT_INPUTS, (input_ids, mask)))
         return (session or self.session).run([TEXT_OUTPUT], feed)[0]
+
+
+class TextTable:
+    """A fixed table of texts, encoded in fixed batches (by token length) as they are needed.
+
+    A batch's int8 activation scales depend on its texts, so the batches are fixed by the whole
+    table: a text's vector is the same whichever rows were asked for first, and a query that
+    needs a few texts encodes a few batches, not the table.
+    """
+
+    def __init__(self, encoder: TextEncoder, texts):
+        self.encoder = encoder
+        self._ids = [e.ids for e in encoder.tokenizer.encode_batch([str(t) for t in texts])]
+        order = np.argsort([len(ids) for ids in self._ids], kind="stable")
+        self._batches = [
+            order[lo : lo + encoder.batch_size] for lo in range(0, len(order), encoder.batch_size)
+        ]
+        self._batch_of = np.empty(len(order), dtype=np.int64)
+        for number, rows in enumerate(self._batches):
+            self._batch_of[rows] = number
+        self._encoded = np.zeros(len(self._batches), dtype=bool)
+        self.vectors = np.zeros((len(order), encoder.dim), dtype=np.float32)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self._encoded.all())
+
+    def rows(self, rows) -> np.ndarray:
+        """float32 [len(rows), dim]: these rows' vectors, after encoding the batches they are in."""
+        rows = np.asarray(rows, dtype=np.int64)
+        for number in np.unique(self._batch_of[rows]):
+            if not self._encoded[number]:
+                batch = self._batches[number]
+                self.vectors[batch] = self.encoder.run([self._ids[i] for i in batch])
+                self._encoded[number] = True
+        return self.vectors[rows]

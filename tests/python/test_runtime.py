@@ -278,3 +278,24 @@ def test_neighbors_output_is_a_dataframe_even_when_empty(model):
     table = model.neighbors(["rs1"])
     assert isinstance(table, pd.DataFrame) and table.empty
     assert list(table.columns) == ["query", "rank", "id", "name", "type", "score"]
+
+
+def test_a_first_locus_encodes_only_the_genes_near_it(tiny_bundle_dir, monkeypatch, tmp_path):
+    """Gene texts are encoded in batches fixed by the whole gene table, as loci need them: a first
+    locus costs a few batches, and each gene's vector is the one the whole table gives."""
+    monkeypatch.setenv("PYGENEREL_CACHE_DIR", str(tmp_path))
+    model = load_model(tiny_bundle_dir)
+    if model.locus_encoder is None:
+        pytest.skip("the tiny bundle has no locus tower")
+    first = model.embed(["chr1:1000123"])
+    encoder = model.locus_encoder
+    table = encoder._gene_vectors
+    done = np.flatnonzero(table._encoded[table._batch_of])
+    assert 0 < len(done) <= encoder.genes.k * model.text_encoder.batch_size
+    assert not list(tmp_path.rglob("embeddings.npy"))  # a partial table is never cached
+    whole = model.text_encoder.encode_uncached(list(encoder.gene_texts))
+    np.testing.assert_array_equal(table.vectors[done], whole[done])
+    rows = np.arange(len(encoder.gene_texts))
+    np.testing.assert_array_equal(encoder.gene_vectors(rows), whole)
+    assert list(tmp_path.rglob("embeddings.npy"))  # complete: cached for the next process
+    np.testing.assert_array_equal(load_model(tiny_bundle_dir).embed(["chr1:1000123"]), first)

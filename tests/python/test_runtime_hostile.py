@@ -83,6 +83,9 @@ def concept_scores(model):
 
 
 def locus_embedding(model):
+    """A locus, after every gene text is encoded (only a complete gene table is cached)."""
+    encoder = model.locus_encoder
+    encoder.gene_vectors(np.arange(len(encoder.gene_texts)))
     return model.embed([LOCUS])
 
 

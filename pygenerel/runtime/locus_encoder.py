@@ -18,6 +18,8 @@ from pygenerel.runtime.bundle import GENES, LIFTOVER, SNP_ENCODER, SNP_INPUTS, S
 from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
 from pygenerel.runtime.text_encoder import TextTable, make_session
 
+GENE_CACHE_KIND = "gene_vectors"  # not "genes": caches from before held one more (zero) row
+
 
 class LocusEncoder:
     def __init__(
@@ -55,8 +57,9 @@ class LocusEncoder:
             texts != "", np.searchsorted(self.gene_texts, texts), len(self.gene_texts)
         )
         self._gene_text_rows = np.append(text_rows, len(self.gene_texts))
-        self._gene_cache = model_cache_dir("genes", bundle, encoder_name)
-        self._gene_vectors = None  # a TextTable of gene_texts, or the cached full table
+        self._gene_cache = model_cache_dir(GENE_CACHE_KIND, bundle, encoder_name)
+        self._gene_table = None
+        self._lazy_genes = None  # a TextTable of gene_texts while not all are encoded
         self.liftover = Liftover.load(bundle.file(LIFTOVER))
         self.text_encoder = text_encoder
         self.batch_size = batch_size
@@ -69,26 +72,22 @@ class LocusEncoder:
         """float32 [*rows.shape, dim]: the embeddings of gene_texts rows (the row past the end: a
         zero vector, for "no gene"). Only the genes asked for are encoded (a first query near one
         locus costs a few batches); once all are, the table goes to the user cache."""
-        if self._gene_vectors is None:
-            shape = (len(self.gene_texts), self.text_encoder.dim)
+        n = len(self.gene_texts)
+        if self._gene_table is None:  # every gene's vector, then the zero row
+            self._gene_table = np.zeros((n + 1, self.text_encoder.dim), dtype=np.float32)
+            shape = (n, self.text_encoder.dim)
             cached = load_verified(self._gene_cache, {"embeddings": (shape, np.float32)})
-            self._gene_vectors = (
-                cached["embeddings"]
-                if cached is not None
-                else TextTable(self.text_encoder, self.gene_texts)
-            )
-        table, n = self._gene_vectors, len(self.gene_texts)
-        flat = rows.ravel()
-        known = flat < n
-        out = np.zeros((len(flat), self.text_encoder.dim), dtype=np.float32)
-        if isinstance(table, TextTable):
-            out[known] = table.rows(flat[known])
-            if table.complete:
-                save_verified(self._gene_cache, {"embeddings": table.vectors})
-                self._gene_vectors = table.vectors
-        else:
-            out[known] = table[flat[known]]
-        return out.reshape(*rows.shape, -1)
+            if cached is not None:
+                self._gene_table[:-1] = cached["embeddings"]
+            else:
+                self._lazy_genes = TextTable(self.text_encoder, self.gene_texts)
+        if self._lazy_genes is not None:
+            needed = np.unique(rows[rows < n])
+            self._gene_table[needed] = self._lazy_genes.rows(needed)
+            if self._lazy_genes.complete:
+                save_verified(self._gene_cache, {"embeddings": self._gene_table[:-1]})
+                self._lazy_genes = None
+        return self._gene_table[rows]
 
     def __call__(self, chroms, pos38) -> np.ndarray:
         """float32 [n, dim] unit rows; callers pass only locatable positions."""

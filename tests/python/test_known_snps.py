@@ -2,7 +2,7 @@
 
 The pairs were written down before any of their scores was computed: each is a well-replicated
 association (a GWAS lead SNP or a classic functional variant and its trait) against a trait with
-no known link to that variant. Many of these SNPs are outside the 55,432-SNP vocabulary and are
+no known link to that variant. Some of these SNPs are outside the 63,768-SNP vocabulary and are
 placed by the bundle's rsid position table (how = "rsid_locus"). rs334 (HBB, sickle cell) and
 rs53576 (OXTR) are in none of the raw sources, so they cannot be placed and are not among them.
 """

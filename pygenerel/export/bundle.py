@@ -30,7 +30,6 @@ from pygenerel.runtime.bundle import (
     FORMAT_VERSION,
     GENES,
     LIFTOVER,
-    MANIFEST,
     SNP_EMBEDDINGS,
     SNP_ENCODER,
     SNP_SCALES,
@@ -39,6 +38,7 @@ from pygenerel.runtime.bundle import (
     TEXT_ENCODER_INT8,
     TOKENIZER,
     sha256_file,
+    write_manifest,
 )
 from pygenerel.runtime.int8 import Int8Rows, quantize_rows
 from pygenerel.runtime.text_encoder import TextEncoder
@@ -80,68 +80,19 @@ def export_bundle(
     concepts = pd.read_parquet(
         corpus_dir / "concepts.parquet", columns=["id", "name", "type", "source"]
     )
-    texts = held_out_texts(corpus_dir, concepts, CHECK_TEXTS + AGREEMENT_TEXTS)
-
-    bundle_tokenizer(model.tokenizer, config.max_length).save(str(out_dir / TOKENIZER))
-    fp32_diff = export_text_encoder(
-        model.text_tower,
-        out_dir / TOKENIZER,
-        config.max_length,
-        out_dir / TEXT_ENCODER,
-        texts[:CHECK_TEXTS],
+    text_encoder, int8, fp32_diff = _write_text_encoder(
+        model,
+        out_dir,
+        held_out_texts(corpus_dir, concepts, CHECK_TEXTS + AGREEMENT_TEXTS),
+        keep_fp32,
     )
-    quantize_text_encoder(out_dir / TEXT_ENCODER, out_dir / TEXT_ENCODER_INT8)
-    int8 = agreement(
-        out_dir / TEXT_ENCODER,
-        out_dir / TEXT_ENCODER_INT8,
-        out_dir / TOKENIZER,
-        config.max_length,
-        texts[CHECK_TEXTS:],
+    snps, snp_diff, positions = _write_snp_tower(model, out_dir, corpus_dir)
+    concept_index = _write_catalog(
+        out_dir, concepts, text_encoder, config.max_length, concept_embeddings
     )
-    text_encoder = TEXT_ENCODER_INT8 if int8["mean"] >= MIN_AGREEMENT else TEXT_ENCODER
-    if text_encoder != TEXT_ENCODER_INT8:
-        (out_dir / TEXT_ENCODER_INT8).unlink()
-    elif not keep_fp32:
-        (out_dir / TEXT_ENCODER).unlink()
-
-    vocab = model.snp_vocab
-    snps = vocab.table.assign(index=np.arange(len(vocab)))[SNP_COLUMNS]
-    snps.to_csv(out_dir / SNPS, sep="\t", index=False)
-    codes, scales = quantize_rows(model.encode_snps(list(snps["rsid"])).numpy())
-    np.save(out_dir / SNP_EMBEDDINGS, codes, allow_pickle=False)
-    np.save(out_dir / SNP_SCALES, scales, allow_pickle=False)
-    snp_diff, positions = None, None
-    if config.snp_tower == "locus":
-        snp_diff = export_snp_encoder(
-            model.snp_tower.locus,
-            len(config.bin_scales),
-            config.dim,
-            out_dir / SNP_ENCODER,
-            vocab.bins[:256],
-        )
-        vocab.genes[["symbol", "name", "chr", "start", "end", "tss"]].to_csv(
-            out_dir / GENES, sep="\t", index=False
-        )
-        _liftover(corpus_dir, snps).save(out_dir / LIFTOVER)
-        if (corpus_dir / "rsid_positions.parquet").exists():  # corpora built before it lack it
-            table = pd.read_parquet(corpus_dir / "rsid_positions.parquet")
-            positions = write_positions(out_dir, table, snps["rsid"])
     evidence = None
     if (corpus_dir / "evidence.parquet").exists():  # corpora built before it lack it
         evidence = write_evidence(out_dir, pd.read_parquet(corpus_dir / "evidence.parquet"))
-
-    concepts.to_csv(out_dir / CONCEPTS, sep="\t", index=False, quoting=csv.QUOTE_MINIMAL)
-    # the catalog's vectors as the runtime computes them: each name alone (concept_vectors.py)
-    encoder = TextEncoder(out_dir / text_encoder, out_dir / TOKENIZER, config.max_length)
-    codes, scales = quantize_rows(encoder.alone(list(concepts["name"])))
-    if concept_embeddings:
-        np.save(out_dir / CONCEPT_EMBEDDINGS, codes, allow_pickle=False)
-        np.save(out_dir / CONCEPT_SCALES, scales, allow_pickle=False)
-    concept_index = write_concept_index(
-        out_dir,
-        Int8Rows(codes, scales).rows(np.arange(len(codes))),
-        sha256_file(out_dir / CONCEPTS),
-    )
 
     corpus_json = corpus_dir / "corpus.json"
     manifest = {
@@ -161,7 +112,7 @@ def export_bundle(
             "text": config.gene_text,
         },
         "max_length": config.max_length,
-        "snps": len(snps),
+        "snps": snps,
         "concepts": len(concepts),
         "training": _training_config(model_dir, config),
         "corpus_digest": hashlib.sha256(corpus_json.read_bytes()).hexdigest(),
@@ -169,20 +120,88 @@ def export_bundle(
         "evaluation": _evaluation(
             Path(evaluation) if evaluation else model_dir / "evaluation.json", config.snp_tower
         ),
+        "concept_index": concept_index,
     }
     if evidence:
         manifest["evidence"] = evidence
-    manifest["concept_index"] = concept_index
     if positions:
         manifest["rsid_positions"] = positions
         manifest["sources"] = note_sources(manifest["sources"])
-    manifest["files"] = {
-        path.name: sha256_file(path)
-        for path in sorted(out_dir.iterdir())
-        if path.is_file() and path.name != MANIFEST and not path.name.startswith(".")
-    }
-    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-    return out_dir
+    return write_manifest(out_dir, manifest)
+
+
+def _write_text_encoder(model, out_dir: Path, texts: list[str], keep_fp32: bool):
+    """The tokenizer and the text encoder, fp32 then int8; (the default encoder's file name, the
+    int8 agreement on held-out texts, the torch-vs-ONNX difference). int8 is the default when it
+    agrees with fp32 well enough; keep_fp32=False then drops the fp32 file."""
+    max_length = model.config.max_length
+    bundle_tokenizer(model.tokenizer, max_length).save(str(out_dir / TOKENIZER))
+    fp32_diff = export_text_encoder(
+        model.text_tower,
+        out_dir / TOKENIZER,
+        max_length,
+        out_dir / TEXT_ENCODER,
+        texts[:CHECK_TEXTS],
+    )
+    quantize_text_encoder(out_dir / TEXT_ENCODER, out_dir / TEXT_ENCODER_INT8)
+    int8 = agreement(
+        out_dir / TEXT_ENCODER,
+        out_dir / TEXT_ENCODER_INT8,
+        out_dir / TOKENIZER,
+        max_length,
+        texts[CHECK_TEXTS:],
+    )
+    text_encoder = TEXT_ENCODER_INT8 if int8["mean"] >= MIN_AGREEMENT else TEXT_ENCODER
+    if text_encoder != TEXT_ENCODER_INT8:
+        (out_dir / TEXT_ENCODER_INT8).unlink()
+    elif not keep_fp32:
+        (out_dir / TEXT_ENCODER).unlink()
+    return text_encoder, int8, fp32_diff
+
+
+def _write_snp_tower(model, out_dir: Path, corpus_dir: Path):
+    """The SNP vocabulary and its int8 embeddings; for the locus tower also its ONNX graph, genes,
+    liftover and rsid positions. (vocabulary size, torch-vs-ONNX difference, positions entry)."""
+    config, vocab = model.config, model.snp_vocab
+    snps = vocab.table.assign(index=np.arange(len(vocab)))[SNP_COLUMNS]
+    snps.to_csv(out_dir / SNPS, sep="\t", index=False)
+    codes, scales = quantize_rows(model.encode_snps(list(snps["rsid"])).numpy())
+    np.save(out_dir / SNP_EMBEDDINGS, codes, allow_pickle=False)
+    np.save(out_dir / SNP_SCALES, scales, allow_pickle=False)
+    if config.snp_tower != "locus":
+        return len(snps), None, None
+    snp_diff = export_snp_encoder(
+        model.snp_tower.locus,
+        len(config.bin_scales),
+        config.dim,
+        out_dir / SNP_ENCODER,
+        vocab.bins[:256],
+    )
+    vocab.genes[["symbol", "name", "chr", "start", "end", "tss"]].to_csv(
+        out_dir / GENES, sep="\t", index=False
+    )
+    _liftover(corpus_dir, snps).save(out_dir / LIFTOVER)
+    positions = None
+    if (corpus_dir / "rsid_positions.parquet").exists():  # corpora built before it lack it
+        table = pd.read_parquet(corpus_dir / "rsid_positions.parquet")
+        positions = write_positions(out_dir, table, snps["rsid"])
+    return len(snps), snp_diff, positions
+
+
+def _write_catalog(out_dir: Path, concepts, text_encoder: str, max_length: int, embeddings: bool):
+    """The concept catalog and its compact index (and, with `embeddings`, every vector), from the
+    names' vectors as the runtime computes them: each name alone (concept_vectors.py)."""
+    concepts.to_csv(out_dir / CONCEPTS, sep="\t", index=False, quoting=csv.QUOTE_MINIMAL)
+    encoder = TextEncoder(out_dir / text_encoder, out_dir / TOKENIZER, max_length)
+    codes, scales = quantize_rows(encoder.alone(list(concepts["name"])))
+    if embeddings:
+        np.save(out_dir / CONCEPT_EMBEDDINGS, codes, allow_pickle=False)
+        np.save(out_dir / CONCEPT_SCALES, scales, allow_pickle=False)
+    return write_concept_index(
+        out_dir,
+        Int8Rows(codes, scales).rows(np.arange(len(codes))),
+        sha256_file(out_dir / CONCEPTS),
+    )
 
 
 def held_out_texts(corpus_dir: Path, concepts: pd.DataFrame, n: int) -> list[str]:

@@ -18,7 +18,15 @@ import numpy as np
 
 from pygenerel.errors import BundleError
 
-__all__ = ["FORMAT_VERSION", "MANIFEST", "Bundle", "BundleError", "open_bundle", "sha256_file"]
+__all__ = [
+    "FORMAT_VERSION",
+    "MANIFEST",
+    "Bundle",
+    "BundleError",
+    "open_bundle",
+    "sha256_file",
+    "write_manifest",
+]
 
 # The bundle format, written once: export writes these files and the runtime reads them.
 FORMAT_VERSION = 1
@@ -173,3 +181,16 @@ def open_bundle(path) -> Bundle:
         if not (path / name).is_file():
             raise BundleError(f"{path}: {name} is listed in the manifest but missing")
     return Bundle(path, manifest, hashlib.sha256(raw).hexdigest())
+
+
+def write_manifest(path, manifest: dict) -> Path:
+    """Write `manifest` into the bundle directory `path`, with `files`: the sha256 of every file
+    there (the writer beside open_bundle, the reader). Returns `path`."""
+    path = Path(path)
+    files = {
+        p.name: sha256_file(p)
+        for p in sorted(path.iterdir())
+        if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")
+    }
+    (path / MANIFEST).write_text(json.dumps({**manifest, "files": files}, indent=2) + "\n")
+    return path

@@ -72,3 +72,11 @@ def test_the_accessor_gives_the_same_loci(uc, uc_loci):
     again = frame.generel.loci(traits=["ulcerative colitis"], build="GRCh38")
     assert list(again["lead"]) == list(uc_loci["lead"])
     assert np.allclose(again["generel_ulcerative_colitis"], uc_loci["generel_ulcerative_colitis"])
+
+
+def test_a_table_without_a_hit_gives_an_empty_loci_table_with_every_column(uc, uc_loci):
+    table = pd.read_csv(uc, sep="\t", dtype=str, keep_default_na=False)
+    quiet = table[table["P"].astype(float) > 1e-5].head(500)
+    found = pygenerel.loci(quiet, traits=["ulcerative colitis"], build="GRCh38")
+    assert len(found) == 0 and found.attrs["generel"]["significant"] == 0
+    assert list(found.columns) == list(uc_loci.columns)

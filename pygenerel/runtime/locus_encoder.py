@@ -80,10 +80,11 @@ class LocusEncoder:
             if cached is not None:
                 self._gene_table[:-1] = cached["embeddings"]
             else:
-                self._lazy_genes = TextTable(self.text_encoder, self.gene_texts)
+                # encodes straight into the table: a view of its rows but the zero row
+                out = self._gene_table[:-1]
+                self._lazy_genes = TextTable(self.text_encoder, self.gene_texts, out=out)
         if self._lazy_genes is not None:
-            needed = np.unique(rows[rows < n])
-            self._gene_table[needed] = self._lazy_genes.rows(needed)
+            self._lazy_genes.encode(rows[rows < n])
             if self._lazy_genes.complete:
                 save_verified(self._gene_cache, {"embeddings": self._gene_table[:-1]})
                 self._lazy_genes = None

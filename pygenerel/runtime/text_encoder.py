@@ -107,7 +107,8 @@ class TextTable:
     needs a few texts encodes a few batches, not the table.
     """
 
-    def __init__(self, encoder: TextEncoder, texts):
+    def __init__(self, encoder: TextEncoder, texts, out: np.ndarray | None = None):
+        """`out` (float32 [len(texts), dim], e.g. a view of a larger table) receives the vectors."""
         self.encoder = encoder
         self._ids = [e.ids for e in encoder.tokenizer.encode_batch([str(t) for t in texts])]
         order = np.argsort([len(ids) for ids in self._ids], kind="stable")
@@ -118,18 +119,22 @@ class TextTable:
         for number, rows in enumerate(self._batches):
             self._batch_of[rows] = number
         self._encoded = np.zeros(len(self._batches), dtype=bool)
-        self.vectors = np.zeros((len(order), encoder.dim), dtype=np.float32)
+        shape = (len(order), encoder.dim)
+        self.vectors = np.zeros(shape, dtype=np.float32) if out is None else out
 
     @property
     def complete(self) -> bool:
         return bool(self._encoded.all())
 
-    def rows(self, rows) -> np.ndarray:
-        """float32 [len(rows), dim]: these rows' vectors, after encoding the batches they are in."""
-        rows = np.asarray(rows, dtype=np.int64)
-        for number in np.unique(self._batch_of[rows]):
+    def encode(self, rows) -> None:
+        """Encode the batches these rows are in, if not yet done."""
+        for number in np.unique(self._batch_of[np.asarray(rows, dtype=np.int64)]):
             if not self._encoded[number]:
                 batch = self._batches[number]
                 self.vectors[batch] = self.encoder.run([self._ids[i] for i in batch])
                 self._encoded[number] = True
+
+    def rows(self, rows) -> np.ndarray:
+        """float32 [len(rows), dim]: these rows' vectors, after encoding the batches they are in."""
+        self.encode(rows)
         return self.vectors[rows]

@@ -3,7 +3,9 @@
 Top k concepts of real queries from the index (catalog.top) against the exact top k (every
 catalog row ranked by its real vector, top(exact=True)), side by side on the same queries:
 - loci: the distinct locus embeddings of the ulcerative colitis file (the rows placed from their
-  position), candidates as annotate ranks them (no genes, no identifier-like names);
+  position), candidates as annotate ranks them (no genes, no identifier-like names), each from its
+  own index scan and, as annotate does, from scans shared with the loci around it
+  (Model.proposals);
 - texts: 300 catalog names and a few traits, every concept type.
 Prints recall@k (share of the exact top k the index returns), top-1 agreement, the largest score
 difference on concepts both return (0: every reported score is exact) and both timings. The
@@ -43,19 +45,23 @@ def main() -> None:
         raise SystemExit(f"{model.bundle.path} has no concept index (export.add_concept_index)")
     table = pd.read_csv(Path(args.raw) / "sumstats" / UC, sep="\t", dtype=str)
     placed = model.place(table["ID"], table["CHROM"], table["POS"], build="GRCh38")
-    loci = placed.vectors[np.unique(placed.which[placed.how == "locus"])]
+    distinct = np.unique(placed.which[placed.how == "locus"])
+    loci = placed.vectors[distinct]
+    proposals = model.proposals(placed, distinct)
     names = catalog.table["name"].sample(300, random_state=0).tolist()
     texts = model.embed([*names, *TRAITS], kind="text")
     catalog.vectors.all()  # encoded (or read from the cache) before anything is timed
     dims = catalog.index.basis.shape[1]
     print(f"model {model.bundle.path.name}: {len(catalog):,} concepts; index of {dims} components")
-    for label, queries, rows in (
-        (f"{len(loci):,} UC loci", loci, catalog.candidates(snp_query=True)),
-        (f"{len(texts):,} texts", texts, catalog.candidates()),
+    shared = f"{len(loci):,} UC loci from {len(proposals[0]):,} shared proposals"
+    for label, queries, rows, proposed in (
+        (f"{len(loci):,} UC loci", loci, catalog.candidates(snp_query=True), None),
+        (shared, loci, catalog.candidates(snp_query=True), proposals),
+        (f"{len(texts):,} texts", texts, catalog.candidates(), None),
     ):
         for k in (5, 10):
             start = time.perf_counter()
-            found, scores = catalog.top(queries, k, rows)
+            found, scores = catalog.top(queries, k, rows, proposals=proposed)
             indexed = time.perf_counter() - start
             start = time.perf_counter()
             exact, exact_scores = catalog.top(queries, k, rows, exact=True)

@@ -261,13 +261,19 @@ class Scorer:
     def _top(self, placed, scored: np.ndarray, n: int) -> dict:
         """The nearest genes and the top_k catalog concepts (no genes by default) per scored row.
         Each distinct embedding (a locus shared by many rows, a SNP repeated) is ranked once per
-        table."""
+        table, loci from candidates shared with the loci around them (Model.proposals)."""
         catalog, k = self.model.catalog, self.top_k
         keys = [vector.tobytes() for vector in placed.vectors]
-        new = list(dict.fromkeys(key for key in keys if key not in self._ranked))
+        new = {}  # each embedding not yet ranked -> its first row in placed.vectors
+        for i, key in enumerate(keys):
+            if key not in self._ranked:
+                new.setdefault(key, i)
         if new:
-            batch = np.frombuffer(b"".join(new), dtype=np.float32).reshape(len(new), -1)
-            rows, scores = catalog.top(batch, k, self.catalog_rows)
+            distinct = np.fromiter(new.values(), dtype=np.int64, count=len(new))
+            proposals = self.model.proposals(placed, distinct)
+            rows, scores = catalog.top(
+                placed.vectors[distinct], k, self.catalog_rows, proposals=proposals
+            )
             self._ranked.update(zip(new, zip(rows, scores)))
         best = np.full((len(keys) + 1, k), -1, dtype=np.int64)  # last row: unplaced
         best_scores = np.full((len(keys) + 1, k), np.nan, dtype=np.float32)

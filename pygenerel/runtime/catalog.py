@@ -32,6 +32,7 @@ IDENTIFIER_LIKE = (
 COMPOUND_CODE = r"^[A-Za-z]{1,4}-?\d{2,}[A-Za-z]?\d*$"
 GENE = "gene"
 QUERY_BLOCK = 256  # queries scored against the whole catalog at once: bounds the score matrix
+SHARED_CANDIDATES = 2  # times the candidates a query gets from a proposal shared with others
 BLOCK = 16  # catalog rows per block when picking a query's best candidates (best_columns)
 
 
@@ -92,25 +93,42 @@ class ConceptCatalog:
         return np.flatnonzero(keep)
 
     def top(
-        self, emb: np.ndarray, k: int, rows: np.ndarray, exact: bool = False
+        self, emb: np.ndarray, k: int, rows: np.ndarray, exact: bool = False, proposals=None
     ) -> tuple[np.ndarray, np.ndarray]:
         """The k best of `rows` for each query vector, one per name (a concept named alike in
         several ontologies appears once, as its best-scoring entry): (catalog rows [n, k'], -1
         where fewer; scores [n, k'], NaN there), k' = min(k, len(rows)) so a huge k costs nothing.
-        A query's result depends on that query alone, never on the others in the call.
-        exact=True ranks every row by its real vector, as for a bundle without an index (the
-        reference the index is measured against; it encodes every row first)."""
+
+        Candidates come from each query itself, or with proposals = (vectors [g, dim], each
+        query's row among them) from its proposal, shared by the queries near it: one index scan
+        for several queries, with twice the candidates. Either way a query's result depends on
+        that query (and its proposal) alone, never on the others in the call, and every score is
+        the query's exact cosine. exact=True ranks every row by its real vector, as for a bundle
+        without an index (the reference the index is measured against; it encodes every row)."""
         emb, rows = np.asarray(emb, dtype=np.float32), np.asarray(rows, dtype=np.int64)
         k = min(k, len(rows))
         best = np.full((len(emb), k), -1, dtype=np.int64)
         best_scores = np.full((len(emb), k), np.nan, dtype=np.float32)
         if not len(emb) or not len(rows):
             return best, best_scores
-        candidates = rows[self._candidates(emb, rows, candidates_for(k), exact)]
-        self.vectors.ensure(np.unique(candidates))
-        for lo in range(0, len(emb), QUERY_BLOCK):
-            part = slice(lo, lo + QUERY_BLOCK)
-            best[part], best_scores[part] = self._rank(emb[part], candidates[part], k)
+        if proposals is None:
+            proposers, proposer_of, room = emb, np.arange(len(emb)), candidates_for(k)
+        else:
+            proposers, proposer_of = proposals
+            room = SHARED_CANDIDATES * candidates_for(k)
+        candidates = rows[self._candidates(proposers, rows, room, exact)]
+        used = np.zeros(len(self), dtype=bool)
+        used[candidates.ravel()] = True
+        self.vectors.ensure(np.flatnonzero(used))
+        for members, proposer in _blocks_by_proposer(proposer_of, len(proposers)):
+            shared = candidates[proposer]  # [b, room]
+            scores = self._scores(emb, members, shared)  # [b, m, room]
+            member = members >= 0
+            query_candidates = np.broadcast_to(shared[:, None, :], scores.shape)[member]
+            queries = members[member]
+            best[queries], best_scores[queries] = self._best_per_name(
+                scores[member], query_candidates, k
+            )
         return best, best_scores
 
     def _candidates(self, emb, rows: np.ndarray, room: int, exact: bool) -> np.ndarray:
@@ -137,13 +155,20 @@ class ConceptCatalog:
             self._points = (digest, _padded(self.index.points[rows]))
         return self._points[1]
 
-    def _rank(self, emb: np.ndarray, candidates: np.ndarray, k: int):
-        """The k best candidates of each query by their real cosines, one per name; ties (one
-        name in two ontologies) go to the earlier catalog row."""
+    def _scores(self, emb, members: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """Real cosines [b, m, c] of queries emb[members] ([b, m], -1: none) with the
+        candidates [b, c] of their proposer: one matrix product per proposer."""
         vectors = self.vectors.rows(candidates.ravel())
         codes = vectors.codes.reshape(*candidates.shape, -1).astype(np.float32)
-        scores = (codes @ emb[:, :, None])[..., 0] * vectors.scales.reshape(candidates.shape)
-        scores = np.where(np.isfinite(scores), scores, -np.inf)
+        queries = emb[np.maximum(members, 0)]
+        scores = (queries @ codes.transpose(0, 2, 1)) * vectors.scales.reshape(candidates.shape)[
+            :, None, :
+        ]
+        return np.where(np.isfinite(scores), scores, -np.inf)
+
+    def _best_per_name(self, scores: np.ndarray, candidates: np.ndarray, k: int):
+        """The k best candidates [n, c] of each query by their scores [n, c], one per name;
+        ties (one name in two ontologies) go to the earlier catalog row."""
         order = np.lexsort((candidates, -scores), axis=1)
         candidates = np.take_along_axis(candidates, order, 1)
         scores = np.take_along_axis(scores, order, 1)
@@ -156,8 +181,8 @@ class ConceptCatalog:
         keep = ~repeat & np.isfinite(scores)
         rank = np.cumsum(keep, axis=1) - 1
         keep &= rank < k
-        best = np.full((len(emb), k), -1, dtype=np.int64)
-        best_scores = np.full((len(emb), k), np.nan, dtype=np.float32)
+        best = np.full((len(scores), k), -1, dtype=np.int64)
+        best_scores = np.full((len(scores), k), np.nan, dtype=np.float32)
         query, column = np.nonzero(keep)
         best[query, rank[query, column]] = candidates[query, column]
         best_scores[query, rank[query, column]] = scores[query, column]
@@ -224,3 +249,27 @@ def best_columns(scores: np.ndarray, r: int) -> np.ndarray:
     columns = (blocks[:, :, None] + stride * np.arange(BLOCK)).reshape(n_rows, -1)
     values = np.take_along_axis(scores, columns, 1)
     return np.take_along_axis(columns, np.argpartition(-values, r - 1, axis=1)[:, :r], 1)
+
+
+def _blocks_by_proposer(proposer_of: np.ndarray, n_proposers: int):
+    """(members [b, m], query rows sharing a proposer, -1 past its last; proposers [b]) in
+    blocks of at most QUERY_BLOCK proposers and QUERY_BLOCK * BLOCK padded members: proposers
+    taken in order of their number of queries, so a block's padding stays small."""
+    order = np.argsort(proposer_of, kind="stable")
+    counts = np.bincount(proposer_of, minlength=n_proposers)
+    starts = np.cumsum(counts) - counts
+    by_size = np.argsort(counts, kind="stable")
+    by_size = by_size[counts[by_size] > 0]
+    lo = 0
+    while lo < len(by_size):
+        ahead = counts[by_size[lo : lo + QUERY_BLOCK]]
+        padded = np.arange(1, len(ahead) + 1) * ahead  # members of a block of 1, 2, ... proposers
+        b = max(1, int(np.searchsorted(padded, QUERY_BLOCK * BLOCK, side="right")))
+        proposers = by_size[lo : lo + b]
+        m = np.arange(counts[proposers[-1]])
+        at = starts[proposers][:, None] + m
+        members = np.where(
+            m < counts[proposers][:, None], order[np.minimum(at, len(order) - 1)], -1
+        )
+        yield members, proposers
+        lo += b

@@ -180,6 +180,29 @@ class Model:
         pos38[known] = self.snps.table["pos_grch38"].to_numpy()[rows[known]]
         return Placed(np.concatenate(vectors), which, how, rows, chroms38, pos38)
 
+    def proposals(self, placed: Placed, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """catalog.top's proposals for placed.vectors[distinct]: a vocabulary SNP proposes its
+        own top concepts; a locus shares those of its locus with rounded gene weights
+        (LocusEncoder.proposals), one index scan for the loci around it."""
+        distinct = np.asarray(distinct, dtype=np.int64)
+        placed_rows = np.flatnonzero(placed.which >= 0)
+        first = np.full(len(placed.vectors), -1, dtype=np.int64)
+        first[placed.which[placed_rows[::-1]]] = placed_rows[::-1]  # a variant of each vector
+        first = first[distinct]
+        locus = np.isin(placed.how[first], ("locus", "rsid_locus"))
+        own = np.flatnonzero(~locus)
+        proposer_of = np.empty(len(distinct), dtype=np.int64)
+        proposer_of[own] = np.arange(len(own))
+        vectors = [placed.vectors[distinct[own]]]
+        if locus.any():
+            rows = first[locus]
+            loci, proposer_of[locus] = self.locus_encoder.proposals(
+                placed.chroms[rows], placed.pos[rows]
+            )
+            proposer_of[locus] += len(own)
+            vectors.append(loci)
+        return np.concatenate(vectors), proposer_of
+
     def _plan_variants(self, rsids, chroms, positions, build):
         """-> (vocabulary row or -1, chromosome and GRCh38 position for the locus tower, how).
 

@@ -51,6 +51,31 @@ def test_the_shipped_index_finds_the_exact_top_concepts_of_real_loci(shipped, su
     assert np.array_equal(scores[same], exact_scores[same])  # a score is the real cosine
 
 
+def test_loci_share_proposals_yet_each_keeps_its_own_exact_top(shipped, sumstats_dir):
+    """annotate ranks a locus among candidates shared with the loci around it (Model.proposals):
+    far fewer index scans, as good a top as each locus's own scan, and a row's top concepts are
+    the same alone as inside the whole table."""
+    table = pd.read_csv(sumstats_dir / UC, sep="\t", dtype=str)
+    placed = shipped.place(table["ID"], table["CHROM"], table["POS"], build="GRCh38")
+    loci = np.unique(placed.which[placed.how == "locus"])
+    proposals = shipped.proposals(placed, loci)
+    assert len(proposals[0]) < len(loci) / 2
+    catalog = shipped.catalog
+    rows = np.sort(
+        np.random.default_rng(0).choice(catalog.candidates(snp_query=True), SUBSET, replace=False)
+    )
+    found, scores = catalog.top(placed.vectors[loci], K, rows, proposals=proposals)
+    own, _ = catalog.top(placed.vectors[loci], K, rows)
+    exact, exact_scores = catalog.top(placed.vectors[loci], K, rows, exact=True)
+    assert recall(found, exact) >= max(0.98, recall(own, exact) - 0.005)
+    same = found == exact
+    np.testing.assert_allclose(scores[same], exact_scores[same], atol=1e-6)  # the real cosine
+    for row in np.flatnonzero(placed.how == "locus")[::2000]:
+        alone = shipped.place(table["ID"][[row]], table["CHROM"][[row]], table["POS"][[row]])
+        top, _ = catalog.top(alone.vectors, K, rows, proposals=shipped.proposals(alone, [0]))
+        assert np.array_equal(top[0], found[np.searchsorted(loci, placed.which[row])])
+
+
 def test_a_first_search_encodes_candidates_not_the_catalog(tiny_bundle_dir):
     model = load_model(tiny_bundle_dir)
     table = model.neighbors(["type 2 diabetes", "asthma"], k=10)

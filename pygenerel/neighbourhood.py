@@ -16,8 +16,14 @@ from pygenerel.genome import normalize_chroms
 
 RADIUS = 250_000
 DECAY = 25_000
+STRENGTH = 1.0
 PER_SIDE = 8  # nearest vocabulary SNPs looked at on each side
 CHUNK = 4096
+
+
+def manifest_entry() -> dict:
+    """The bundle manifest's `neighbours`: the runtime smooths every placed SNP and locus so."""
+    return {"strength": STRENGTH, "radius": RADIUS, "decay": DECAY}
 
 
 class SnpNeighbourhood:
@@ -26,7 +32,7 @@ class SnpNeighbourhood:
         chroms,
         pos38,
         embeddings,
-        strength: float = 1.0,
+        strength: float = STRENGTH,
         radius: int = RADIUS,
         decay: float = DECAY,
     ):

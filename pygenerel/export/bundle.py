@@ -23,6 +23,7 @@ from pygenerel.export.onnx_export import bundle_tokenizer, export_snp_encoder, e
 from pygenerel.export.positions import note_sources, write_positions
 from pygenerel.export.quantize import MIN_AGREEMENT, agreement, quantize_text_encoder
 from pygenerel.genome import Liftover
+from pygenerel.neighbourhood import manifest_entry
 from pygenerel.runtime.bundle import (
     CONCEPT_EMBEDDINGS,
     CONCEPT_SCALES,
@@ -111,6 +112,7 @@ def export_bundle(
             "decay": config.gene_decay,
             "text": config.gene_text,
         },
+        "neighbours": manifest_entry() if config.snp_tower == "locus" else None,
         "max_length": config.max_length,
         "snps": snps,
         "concepts": len(concepts),

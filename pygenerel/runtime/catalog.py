@@ -4,8 +4,9 @@ Top concepts come in two steps: the bundle's compact index (concept_index.py) pr
 query's best few hundred candidates, and those are ranked by their real vectors
 (concept_vectors.py), encoded on demand. So the first search needs no catalog embedding, every
 reported score is exact, and only a candidate the index misses can be lost (the shipped index's
-recall: tests/python/test_concept_index.py, bench/concept_index.py). Lookup by id and search by
-name read the table alone.
+recall: tests/python/test_concept_index.py, bench/concept_index.py). Queries that stand close
+together (the loci of a table, Model.proposals) may share one proposal's candidates, one index scan
+for several. Lookup by id and search by name read the table alone.
 """
 
 from __future__ import annotations

@@ -45,6 +45,8 @@ class Int8Rows:
         index = np.asarray(index, dtype=np.int64)
         return self.codes[index].astype(np.float32) * self.scales[index, None]
 
+    __getitem__ = rows  # float rows by fancy indexing, like an array (neighbourhood.py)
+
     def scores(self, queries: np.ndarray, subset: np.ndarray | None = None) -> np.ndarray:
         """Cosine of each unit query [m, dim] with each row (or each row in `subset`) -> [m, n]."""
         queries = np.asarray(queries, dtype=np.float32)

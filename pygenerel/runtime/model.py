@@ -6,7 +6,7 @@ NaN row and how="none" instead of an exception, so one bad item never sinks a ba
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,8 @@ import pandas as pd
 from pygenerel.arguments import whole_number
 from pygenerel.builds import BUILDS, check_build
 from pygenerel.errors import BundleError, InputError, shown
+from pygenerel.genome import chrom_codes
+from pygenerel.neighbourhood import SnpNeighbourhood
 from pygenerel.runtime.bundle import (
     EVIDENCE,
     GENES,
@@ -34,12 +36,13 @@ from pygenerel.runtime.snp_index import SnpIndex, position_keys, whole_positions
 from pygenerel.runtime.text_encoder import TextEncoder
 
 SNP_TYPE = "snp"
+PROPOSAL_GRID = 20_000  # bp; where a locus proposal borrows from its neighbours (proposals)
 
 
 @dataclass
 class Placed:
-    """Variants placed and embedded, each distinct embedding once: a table's rows share a few
-    thousand loci, and a million rows of 384 floats each would take 1.5 GB."""
+    """Variants placed and embedded, each distinct embedding once (a variant repeated in a table,
+    or, for a bundle without `neighbours`, the positions that share one locus)."""
 
     vectors: np.ndarray  # float32 [m, dim], the distinct embeddings
     which: np.ndarray  # per variant, its row of `vectors`; -1 if unplaced
@@ -92,6 +95,7 @@ class Model:
         self._references: dict[str, Reference] = {}
         self._nearby_genes = None
         self._evidence = None
+        self._neighbourhood = None
 
     def __repr__(self) -> str:
         m = self.manifest
@@ -106,12 +110,32 @@ class Model:
             )
         return self._locus
 
+    @property
+    def neighbourhood(self) -> SnpNeighbourhood | None:
+        """The vocabulary SNPs every placed SNP and locus borrows from (neighbourhood.py), with the
+        manifest's `neighbours` options; None for a bundle without them (embeddings as they are)."""
+        options = self.manifest.get("neighbours")
+        if options and self._neighbourhood is None:
+            valid = isinstance(options, dict) and set(options) == {"strength", "radius", "decay"}
+            if not valid or not all(isinstance(v, (int, float)) for v in options.values()):
+                raise BundleError(f"{self.bundle.path}: manifest neighbours is {shown(options)}")
+            table = self.snps.table
+            self._neighbourhood = SnpNeighbourhood(
+                table["chr"].to_numpy(),
+                table["pos_grch38"].to_numpy(),
+                self.snps.embeddings,
+                **options,
+            )
+        return self._neighbourhood
+
     def reference(self, side: str) -> Reference:
         """The fixed reference that turns scores into percentiles (see runtime/percentile.py):
         "snp" (genome loci) or "text" (catalog concepts); built once per model."""
         if side not in self._references:
             if side == "snp":
-                self._references[side] = locus_reference(self.locus_encoder, self.snps)
+                self._references[side] = locus_reference(
+                    self.locus_encoder, self.snps, self.neighbourhood
+                )
             else:
                 self._references[side] = concept_reference(
                     self.catalog, self.text_encoder, self.bundle, self.encoder_file
@@ -178,12 +202,28 @@ class Model:
             vectors.append(loci)
         chroms38[known] = self.snps.table["chr"].to_numpy(dtype=object)[rows[known]]
         pos38[known] = self.snps.table["pos_grch38"].to_numpy()[rows[known]]
-        return Placed(np.concatenate(vectors), which, how, rows, chroms38, pos38)
+        placed = Placed(np.concatenate(vectors), which, how, rows, chroms38, pos38)
+        return self._borrowing(placed) if self.neighbourhood is not None else placed
+
+    def _borrowing(self, placed: Placed) -> Placed:
+        """placed with each variant's embedding smoothed by the vocabulary SNPs around its
+        position (neighbourhood.py): one vector per distinct (embedding, position)."""
+        at = np.flatnonzero(placed.which >= 0)
+        keys = np.column_stack([placed.which[at], chrom_codes(placed.chroms[at]), placed.pos[at]])
+        group = pd.DataFrame(keys).groupby([0, 1, 2], sort=False).ngroup().to_numpy()
+        first = at[_first_of_each(group)]
+        vectors = self.neighbourhood.smooth(
+            placed.chroms[first], placed.pos[first], placed.vectors[placed.which[first]]
+        )
+        which = np.full(len(placed.which), -1, dtype=np.int64)
+        which[at] = group
+        return replace(placed, vectors=vectors, which=which)
 
     def proposals(self, placed: Placed, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """catalog.top's proposals for placed.vectors[distinct]: a vocabulary SNP proposes its
         own top concepts; a locus shares those of its locus with rounded gene weights
-        (LocusEncoder.proposals), one index scan for the loci around it."""
+        (LocusEncoder.proposals), borrowing from its neighbours at the centre of its
+        PROPOSAL_GRID window: one index scan for the loci around it."""
         distinct = np.asarray(distinct, dtype=np.int64)
         placed_rows = np.flatnonzero(placed.which >= 0)
         first = np.full(len(placed.vectors), -1, dtype=np.int64)
@@ -195,11 +235,16 @@ class Model:
         proposer_of[own] = np.arange(len(own))
         vectors = [placed.vectors[distinct[own]]]
         if locus.any():
-            rows = first[locus]
-            loci, proposer_of[locus] = self.locus_encoder.proposals(
-                placed.chroms[rows], placed.pos[rows]
-            )
-            proposer_of[locus] += len(own)
+            chroms, pos = placed.chroms[first[locus]], placed.pos[first[locus]]
+            loci, near = self.locus_encoder.proposals(chroms, pos)
+            if self.neighbourhood is not None:  # borrowing where the locus lies, on a grid
+                grid = pos // PROPOSAL_GRID * PROPOSAL_GRID + PROPOSAL_GRID // 2
+                keys = np.column_stack([near, chrom_codes(chroms), grid])
+                group = pd.DataFrame(keys).groupby([0, 1, 2], sort=False).ngroup().to_numpy()
+                at = _first_of_each(group)
+                loci = self.neighbourhood.smooth(chroms[at], grid[at], loci[near[at]])
+                near = group
+            proposer_of[locus] = near + len(own)
             vectors.append(loci)
         return np.concatenate(vectors), proposer_of
 
@@ -449,3 +494,10 @@ class Model:
             "evaluation": m.get("evaluation") or {},
             "created": m.get("created"),
         }
+
+
+def _first_of_each(group: np.ndarray) -> np.ndarray:
+    """The first index of each group id 0..max in `group`."""
+    first = np.zeros(group.max() + 1 if len(group) else 0, dtype=np.int64)
+    first[group[::-1]] = np.arange(len(group) - 1, -1, -1)
+    return first

@@ -60,15 +60,19 @@ class Percentiles:
         return out
 
 
-def locus_reference(locus_encoder, snps) -> Reference:
-    """Genome loci; for a model without a locus tower, a fixed sample of its vocabulary SNPs."""
+def locus_reference(locus_encoder, snps, neighbourhood=None) -> Reference:
+    """Genome loci (borrowing from their neighbours as a placed locus does, with a
+    neighbourhood); for a model without a locus tower, a fixed sample of its vocabulary SNPs."""
     if locus_encoder is None:
         rng = np.random.default_rng(0)
         rows = np.sort(rng.choice(len(snps), min(REFERENCE_LOCI, len(snps)), replace=False))
         return Reference(snps.embeddings.rows(rows))
     chroms, positions = genome_grid()
     keep = locus_encoder.locatable(chroms, positions)
-    return Reference(locus_encoder(chroms[keep], positions[keep]))
+    loci = locus_encoder(chroms[keep], positions[keep])
+    if neighbourhood is not None:
+        loci = neighbourhood.smooth(chroms[keep], positions[keep], loci)
+    return Reference(loci)
 
 
 def concept_reference(catalog, text_encoder, bundle, encoder_name: str) -> Reference:

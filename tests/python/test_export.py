@@ -11,6 +11,7 @@ from tokenizers import Tokenizer
 
 from pygenerel.export.onnx_export import bundle_tokenizer, export_text_encoder
 from pygenerel.export.quantize import agreement, quantize_text_encoder
+from pygenerel.neighbourhood import SnpNeighbourhood, manifest_entry
 from pygenerel.runtime import load_model
 from pygenerel.runtime.bundle import sha256_file
 from pygenerel.runtime.text_encoder import TextEncoder
@@ -118,18 +119,32 @@ def test_text_encoder_onnx_matches_torch(tiny_bundle_dir, torch_model, manifest)
 
 
 def test_snp_rows_and_loci_match_torch(tiny_bundle_dir, torch_model):
+    """The runtime's SNPs and loci are the torch model's, each borrowing from the vocabulary SNPs
+    around it as the evaluator's "+ nearby SNPs" does (manifest neighbours, neighbourhood.py)."""
     model = load_model(tiny_bundle_dir, precision="fp32")
-    snps = model.snps.table.sample(n=200, random_state=1)
-    expected = torch_model.encode_snps(list(snps["rsid"])).numpy()
+    locus_tower = torch_model.config.snp_tower == "locus"
+    assert model.manifest["neighbours"] == (manifest_entry() if locus_tower else None)
+    vocab = model.snps.table
+    assert vocab.index.equals(pd.RangeIndex(len(vocab)))
+
+    def borrowing(chroms, pos, emb, neighbours):
+        if not locus_tower:
+            return emb
+        chr_, pos_ = vocab["chr"].to_numpy(), vocab["pos_grch38"].to_numpy()
+        options = model.manifest["neighbours"]
+        return SnpNeighbourhood(chr_, pos_, neighbours, **options).smooth(chroms, pos, emb)
+
+    snps = vocab.sample(n=200, random_state=1)
+    chroms, pos = snps["chr"].to_numpy(), snps["pos_grch38"].to_numpy()
+    torch_rows = torch_model.encode_snps(list(vocab["rsid"])).numpy()
+    expected = borrowing(chroms, pos, torch_rows[snps.index], torch_rows)
     got, how = model.embed_variants(rsids=snps["rsid"])
     assert (how == "rsid").all()
-    assert (got * expected).sum(axis=1).min() > 0.999  # int8 rows
-    if torch_model.config.snp_tower == "locus":
-        chroms, pos = (
-            snps["chr"].to_numpy(),
-            snps["pos_grch38"].to_numpy() + 7,
-        )  # off the vocabulary
-        expected = torch_model.encode_loci(chroms, pos).numpy()
+    assert (got * expected).sum(axis=1).min() > 0.998  # int8 rows, and int8 neighbours
+    if locus_tower:
+        pos = pos + 7  # off the vocabulary
+        loci = torch_model.encode_loci(chroms, pos).numpy()
+        expected = borrowing(chroms, pos, loci, model.snps.embeddings)  # the bundle's neighbours
         got, how = model.embed_variants(chroms=chroms, positions=pos)
         assert (how == "locus").all()
         assert np.abs(got - expected).max() < 1e-4

@@ -36,7 +36,7 @@ from pygenerel.runtime.snp_index import SnpIndex, position_keys, whole_positions
 from pygenerel.runtime.text_encoder import TextEncoder
 
 SNP_TYPE = "snp"
-PROPOSAL_GRID = 20_000  # bp; where a locus proposal borrows from its neighbours (proposals)
+PROPOSAL_GRID = 50_000  # bp; where a locus proposal borrows from its neighbours (proposals)
 
 
 @dataclass

@@ -8,6 +8,7 @@ the Python API and the pandas accessor give the same numbers.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import re
 import sys
@@ -40,6 +41,7 @@ MATCH_COLUMN = "generel_match"
 GENES_COLUMN = "generel_genes"
 HOWS = ("rsid", "chrpos", "locus", "rsid_locus", "none")
 CHUNK_ROWS = 100_000
+MAX_RANKED = 1_000_000  # embeddings whose top k is remembered across chunks (~400 MB)
 NO_BUILD = "not needed (no row was placed by its position)"
 MAX_TRAIT_CHARS = 1000  # a concept name, not a document: the encoder reads 128 tokens at most
 MAX_TOP_K = 100  # 400 columns; more is a mistake, and its score matrices would not fit in memory
@@ -157,7 +159,7 @@ class Scorer:
             model.reference("snp").against(self.trait_vectors) if self.traits else None
         )
         self.catalog_rows = self._catalog_rows(types) if self.top_k else None
-        self._ranked: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # embedding -> top k
+        self._ranked: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # embedding digest -> top k
 
     def _top_columns(self) -> list[str]:
         if not self.top_k:
@@ -260,10 +262,13 @@ class Scorer:
 
     def _top(self, placed, scored: np.ndarray, n: int) -> dict:
         """The nearest genes and the top_k catalog concepts (no genes by default) per scored row.
-        Each distinct embedding (a locus shared by many rows, a SNP repeated) is ranked once per
-        table, loci from candidates shared with the loci around them (Model.proposals)."""
+        Each distinct embedding (a SNP repeated, a position given twice) is ranked once per
+        table (up to MAX_RANKED of them), loci from candidates shared with the loci around them
+        (Model.proposals)."""
         catalog, k = self.model.catalog, self.top_k
-        keys = [vector.tobytes() for vector in placed.vectors]
+        if len(self._ranked) > MAX_RANKED:  # a bounded memo: each row borrowing from its own
+            self._ranked.clear()  # neighbours has a vector of its own, and tables can be huge
+        keys = [hashlib.blake2b(v.tobytes(), digest_size=16).digest() for v in placed.vectors]
         new = {}  # each embedding not yet ranked -> its first row in placed.vectors
         for i, key in enumerate(keys):
             if key not in self._ranked:

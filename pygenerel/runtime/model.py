@@ -96,6 +96,7 @@ class Model:
         self._nearby_genes = None
         self._evidence = None
         self._neighbourhood = None
+        self._snps_placed = None
 
     def __repr__(self) -> str:
         m = self.manifest
@@ -247,6 +248,17 @@ class Model:
             proposer_of[locus] = near + len(own)
             vectors.append(loci)
         return np.concatenate(vectors), proposer_of
+
+    def _snp_targets(self) -> np.ndarray:
+        """float32 [n, dim]: every vocabulary SNP as place() embeds it (borrowing included), the
+        SNPs a `types="snp"` search ranks; computed on first use."""
+        if self._snps_placed is None:
+            table = self.snps.table
+            rows = self.snps.embeddings.rows(np.arange(len(table)))
+            chroms, pos = table["chr"].to_numpy(), table["pos_grch38"].to_numpy()
+            borrow = self.neighbourhood
+            self._snps_placed = rows if borrow is None else borrow.smooth(chroms, pos, rows)
+        return self._snps_placed
 
     def _plan_variants(self, rsids, chroms, positions, build):
         """-> (vocabulary row or -1, chromosome and GRCh38 position for the locus tower, how).
@@ -446,7 +458,7 @@ class Model:
                     ]
         if types is not None and SNP_TYPE in types:
             rsids = self.snps.table["rsid"].to_numpy()
-            scores = self.snps.embeddings.scores(emb)
+            scores = emb @ self._snp_targets().T
             scores[rsids[None, :] == np.asarray(query_rsids, dtype=object)[:, None]] = -np.inf
             top = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < len(rsids) else None
             top = np.tile(np.arange(len(rsids)), (len(emb), 1)) if top is None else top

@@ -200,6 +200,9 @@ def test_neighbors_search_the_catalog_and_snps(model, snp, tiny_bundle_dir):
     assert set(model.neighbors(name, k=20, types=[one_type])["type"]) == {one_type}
     snps = model.neighbors(snp["rsid"], k=3, types=["snp"])
     assert (snps["type"] == "snp").all() and snp["rsid"] not in set(snps["id"])
+    # SNPs are ranked as similarity() scores them, each borrowing from its own neighbours
+    pairs = model.similarity([snp["rsid"]] * 3, snps["id"].tolist(), pairwise=True)
+    np.testing.assert_allclose(snps["score"], pairs, atol=1e-5)
     with pytest.raises(ValueError, match="unknown types"):
         model.neighbors(name, types=["nonsense"])
 

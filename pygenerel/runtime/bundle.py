@@ -79,6 +79,15 @@ def _manifest_problem(manifest: dict) -> str | None:
         isinstance(scales, list) and scales and all(map(_count, scales))
     ):
         return "'bin_scales' must be a list of positive integers for the locus SNP tower"
+    neighbours = manifest.get("neighbours")
+    if neighbours is not None and not (
+        isinstance(neighbours, dict)
+        and set(neighbours) == {"strength", "radius", "decay"}
+        and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in neighbours.values()
+        )
+    ):
+        return "'neighbours' must be null or an object of numbers: strength, radius, decay"
     for key, kind in (("int8_agreement", dict), ("training", dict), ("evaluation", dict)):
         if not isinstance(manifest.get(key) or {}, kind):
             return f"{key!r} must be a JSON object"

@@ -162,9 +162,8 @@ class ConceptCatalog:
         vectors = self.vectors.rows(candidates.ravel())
         codes = vectors.codes.reshape(*candidates.shape, -1).astype(np.float32)
         queries = emb[np.maximum(members, 0)]
-        scores = (queries @ codes.transpose(0, 2, 1)) * vectors.scales.reshape(candidates.shape)[
-            :, None, :
-        ]
+        scales = vectors.scales.reshape(candidates.shape)[:, None, :]
+        scores = (queries @ codes.transpose(0, 2, 1)) * scales
         return np.where(np.isfinite(scores), scores, -np.inf)
 
     def _best_per_name(self, scores: np.ndarray, candidates: np.ndarray, k: int):

@@ -16,6 +16,7 @@ from pygenerel.errors import BundleError
 from pygenerel.genome import Liftover, LocusGenes, PositionBinner
 from pygenerel.runtime.bundle import GENES, LIFTOVER, SNP_ENCODER, SNP_INPUTS, SNP_OUTPUT
 from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
+from pygenerel.runtime.distinct import distinct_rows
 from pygenerel.runtime.text_encoder import TextTable, make_session
 
 GENE_CACHE_KIND = "gene_vectors"  # not "genes": caches from before held one more (zero) row
@@ -122,10 +123,7 @@ class LocusEncoder:
         bins = self.binner.bins(chroms, pos38)
         n_bins, k = bins.shape[1], gene_rows.shape[1]
         keys = np.column_stack([bins, gene_rows, weights.view(np.int32)])
-        inverse = pd.DataFrame(keys).groupby(list(range(keys.shape[1])), sort=False).ngroup()
-        inverse = inverse.to_numpy(dtype=np.int64)
-        first = np.zeros(inverse.max() + 1 if len(inverse) else 0, dtype=np.int64)
-        first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1)  # each locus's first position
+        inverse, first = distinct_rows(keys)  # each position's locus; each locus's first position
         loci = keys[first]
         out = np.empty((len(loci), self.text_encoder.dim), dtype=np.float32)
         for lo in range(0, len(loci), self.batch_size):

@@ -26,6 +26,7 @@ from pygenerel.runtime.bundle import (
     open_bundle,
 )
 from pygenerel.runtime.catalog import ConceptCatalog
+from pygenerel.runtime.distinct import distinct_rows, first_of_each
 from pygenerel.runtime.evidence import NONE as NO_EVIDENCE
 from pygenerel.runtime.evidence import Evidence
 from pygenerel.runtime.items import parse_items
@@ -115,11 +116,8 @@ class Model:
     def neighbourhood(self) -> SnpNeighbourhood | None:
         """The vocabulary SNPs every placed SNP and locus borrows from (neighbourhood.py), with the
         manifest's `neighbours` options; None for a bundle without them (embeddings as they are)."""
-        options = self.manifest.get("neighbours")
+        options = self.manifest.get("neighbours")  # checked with the manifest (bundle.py)
         if options and self._neighbourhood is None:
-            valid = isinstance(options, dict) and set(options) == {"strength", "radius", "decay"}
-            if not valid or not all(isinstance(v, (int, float)) for v in options.values()):
-                raise BundleError(f"{self.bundle.path}: manifest neighbours is {shown(options)}")
             table = self.snps.table
             self._neighbourhood = SnpNeighbourhood(
                 table["chr"].to_numpy(),
@@ -211,8 +209,8 @@ class Model:
         position (neighbourhood.py): one vector per distinct (embedding, position)."""
         at = np.flatnonzero(placed.which >= 0)
         keys = np.column_stack([placed.which[at], chrom_codes(placed.chroms[at]), placed.pos[at]])
-        group = pd.DataFrame(keys).groupby([0, 1, 2], sort=False).ngroup().to_numpy()
-        first = at[_first_of_each(group)]
+        group, first = distinct_rows(keys)
+        first = at[first]
         vectors = self.neighbourhood.smooth(
             placed.chroms[first], placed.pos[first], placed.vectors[placed.which[first]]
         )
@@ -227,8 +225,7 @@ class Model:
         PROPOSAL_GRID window: one index scan for the loci around it."""
         distinct = np.asarray(distinct, dtype=np.int64)
         placed_rows = np.flatnonzero(placed.which >= 0)
-        first = np.full(len(placed.vectors), -1, dtype=np.int64)
-        first[placed.which[placed_rows[::-1]]] = placed_rows[::-1]  # a variant of each vector
+        first = placed_rows[first_of_each(placed.which[placed_rows])]  # a variant of each vector
         first = first[distinct]
         locus = np.isin(placed.how[first], ("locus", "rsid_locus"))
         own = np.flatnonzero(~locus)
@@ -240,9 +237,7 @@ class Model:
             loci, near = self.locus_encoder.proposals(chroms, pos)
             if self.neighbourhood is not None:  # borrowing where the locus lies, on a grid
                 grid = pos // PROPOSAL_GRID * PROPOSAL_GRID + PROPOSAL_GRID // 2
-                keys = np.column_stack([near, chrom_codes(chroms), grid])
-                group = pd.DataFrame(keys).groupby([0, 1, 2], sort=False).ngroup().to_numpy()
-                at = _first_of_each(group)
+                group, at = distinct_rows(np.column_stack([near, chrom_codes(chroms), grid]))
                 loci = self.neighbourhood.smooth(chroms[at], grid[at], loci[near[at]])
                 near = group
             proposer_of[locus] = near + len(own)
@@ -253,11 +248,12 @@ class Model:
         """float32 [n, dim]: every vocabulary SNP as place() embeds it (borrowing included), the
         SNPs a `types="snp"` search ranks; computed on first use."""
         if self._snps_placed is None:
-            table = self.snps.table
-            rows = self.snps.embeddings.rows(np.arange(len(table)))
-            chroms, pos = table["chr"].to_numpy(), table["pos_grch38"].to_numpy()
-            borrow = self.neighbourhood
-            self._snps_placed = rows if borrow is None else borrow.smooth(chroms, pos, rows)
+            table, borrow = self.snps.table, self.neighbourhood
+            if borrow is None:
+                self._snps_placed = self.snps.embeddings.rows(np.arange(len(table)))
+            else:  # its rows are the vocabulary's, as floats
+                chroms, pos = table["chr"].to_numpy(), table["pos_grch38"].to_numpy()
+                self._snps_placed = borrow.smooth(chroms, pos, borrow.embeddings)
         return self._snps_placed
 
     def _plan_variants(self, rsids, chroms, positions, build):
@@ -506,10 +502,3 @@ class Model:
             "evaluation": m.get("evaluation") or {},
             "created": m.get("created"),
         }
-
-
-def _first_of_each(group: np.ndarray) -> np.ndarray:
-    """The first index of each group id 0..max in `group`."""
-    first = np.zeros(group.max() + 1 if len(group) else 0, dtype=np.int64)
-    first[group[::-1]] = np.arange(len(group) - 1, -1, -1)
-    return first

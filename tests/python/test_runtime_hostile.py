@@ -190,6 +190,10 @@ BAD_MANIFESTS = {
     ),
     "no bin_scales": (drop("bin_scales"), "'bin_scales' must be a list of positive integers"),
     "sources not a list": (lambda m: m | {"sources": "ODbL"}, "'sources' must be a list"),
+    "neighbours without decay": (
+        lambda m: m | {"neighbours": {"strength": 1.0, "radius": 250_000}},
+        "'neighbours' must be null or an object of numbers",
+    ),
 }
 
 

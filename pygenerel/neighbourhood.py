@@ -3,22 +3,27 @@
 A lead SNP that the vocabulary lacks (or that never had a training link) usually sits in LD with
 SNPs that did: the random split's unseen SNPs and most loci in a user's table are such SNPs. Its
 embedding e becomes normalise(e + strength * m), m the distance-weighted mean of the embeddings of
-the vocabulary SNPs within RADIUS (weights exp(-d / DECAY), scaled down where their total is
-below 1, so one far neighbour counts little). A SNP is never its own neighbour. Numpy only: the
-evaluator and the torch-free runtime use the same code.
+the nearest PER_SIDE vocabulary SNPs on each side within RADIUS (weights exp(-d / DECAY), scaled
+down where their total is below 1, so one far neighbour counts little). A SNP is never its own
+neighbour. Numpy only: the evaluator and the torch-free runtime use the same code.
+
+The weights factor, exp(-(x - p) / DECAY) = exp(-(x - q) / DECAY) * exp(-(q - p) / DECAY), so the
+sum over any run of neighbours is the difference of two running sums along the chromosome
+(`_decayed_sums`): a position reads 4 rows, however many neighbours it has.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from pygenerel.genome import normalize_chroms
+from pygenerel.genome import chrom_codes
 
 RADIUS = 250_000
 DECAY = 25_000
 STRENGTH = 1.0
 PER_SIDE = 8  # nearest vocabulary SNPs looked at on each side
-CHUNK = 4096
+CHUNK = 2048  # positions a step: its gathered rows stay in cache
+BLOCK_DECAYS = 200  # a running sum restarts its scale every 200 decays: exp(200) fits float64
 
 
 def manifest_entry() -> dict:
@@ -37,45 +42,82 @@ class SnpNeighbourhood:
         decay: float = DECAY,
     ):
         """`embeddings` [n, dim]: anything that numpy fancy indexing with a row array turns into
-        float rows (an array, or the runtime's int8 rows)."""
-        chroms = normalize_chroms(chroms)
+        float rows (an array, or the runtime's int8 rows); read once, into the running sums."""
+        codes = chrom_codes(chroms)
         pos = np.asarray(pos38, dtype=np.int64)
-        self.embeddings, self.strength = embeddings, strength
-        self.radius, self.decay = radius, decay
+        self.strength, self.radius, self.decay = strength, radius, decay
         self._by_chrom = {}
-        for chrom in np.unique(chroms[(chroms != None) & (pos > 0)]):
-            rows = np.flatnonzero((chroms == chrom) & (pos > 0))
+        for code in np.unique(codes[(codes >= 0) & (pos > 0)]):
+            rows = np.flatnonzero((codes == code) & (pos > 0))
             rows = rows[np.argsort(pos[rows], kind="stable")]
-            self._by_chrom[chrom] = (pos[rows], rows)
+            known = pos[rows]
+            # each row's embedding and a 1, so the weights' total comes with the weighted sum
+            values = np.asarray(embeddings[rows], dtype=np.float32)
+            values = np.column_stack([values, np.ones(len(rows), dtype=np.float32)])
+            upstream = _decayed_sums(known, values, decay)
+            downstream = _decayed_sums(-known[::-1], values[::-1], decay)[::-1]
+            self._by_chrom[code] = (known, np.concatenate([upstream, downstream]))
 
     def mean(self, chroms, pos38, dim: int) -> np.ndarray:
         """float32 [n, dim]: each position's weighted neighbour mean (zeros where none)."""
-        chroms = normalize_chroms(chroms)
+        codes = chrom_codes(chroms)
         pos = np.asarray(pos38, dtype=np.int64)
         out = np.zeros((len(pos), dim), dtype=np.float32)
-        for chrom, (known, rows) in self._by_chrom.items():
-            found = np.flatnonzero((chroms == chrom) & (pos > 0))
+        for code, sums in self._by_chrom.items():
+            found = np.flatnonzero((codes == code) & (pos > 0))
             for lo in range(0, len(found), CHUNK):
                 at = found[lo : lo + CHUNK]
-                out[at] = self._mean_on_chrom(known, rows, pos[at])
+                out[at] = self._mean_on_chrom(*sums, pos[at])
         return out
 
-    def _mean_on_chrom(self, known, rows, pos) -> np.ndarray:
-        near = np.searchsorted(known, pos)
-        window = near[:, None] + np.arange(-PER_SIDE, PER_SIDE)[None, :]
-        valid = (window >= 0) & (window < len(known))
-        window = np.clip(window, 0, len(known) - 1)
-        distance = np.abs(known[window] - pos[:, None])
-        use = valid & (distance > 0) & (distance <= self.radius)
-        weight = np.where(use, np.exp(-distance / self.decay), 0.0).astype(np.float32)
-        scale = 1.0 / np.maximum(weight.sum(axis=1, keepdims=True), 1.0)
-        neighbours = np.asarray(self.embeddings[rows[window].ravel()], dtype=np.float32)
-        neighbours = neighbours.reshape(*window.shape, -1)
-        return np.einsum("nk,nkd->nd", weight * scale, neighbours)
+    def _mean_on_chrom(self, known, sums, pos) -> np.ndarray:
+        """The neighbours before pos are rows [first_up, near) of the upstream sums (sums[:n]),
+        those after it rows [first_down, last_down] of the downstream ones (sums[n:]); a SNP at
+        pos itself is neither. Each run's sum: the sum at its near end minus the one past its far
+        end, both carried to pos."""
+        n = len(known)
+        near = np.searchsorted(known, pos, side="left")
+        first_up = np.maximum(near - PER_SIDE, np.searchsorted(known, pos - self.radius, "left"))
+        first_down = np.searchsorted(known, pos, side="right")
+        last_down = np.minimum(
+            near + PER_SIDE - 1, np.searchsorted(known, pos + self.radius, "right") - 1
+        )
+        last_down = np.maximum(last_down, first_down - 1)  # none after pos: an empty run
+        ends = np.stack([near - 1, first_up - 1, first_down, last_down + 1], axis=1)
+        inside = (ends >= 0) & (ends < n)
+        ends = np.clip(ends, 0, n - 1)
+        carry = np.exp(-np.abs(pos[:, None] - known[ends]) / self.decay) * inside
+        carry = (carry * [1, -1, 1, -1]).astype(np.float32)
+        ends[:, 2:] += n  # downstream rows
+        total = np.einsum("nk,nkd->nd", carry, sums[ends])
+        return total[:, :-1] / np.maximum(total[:, -1:], 1.0)  # its last column: the weights
 
     def smooth(self, chroms, pos38, embeddings: np.ndarray) -> np.ndarray:
-        """normalise(embeddings + strength * neighbour mean), row by row."""
+        """normalise(embeddings + strength * neighbour mean), row by row (in place: a genome-wide
+        table's rows are a gigabyte)."""
         embeddings = np.asarray(embeddings, dtype=np.float32)
-        mixed = embeddings + self.strength * self.mean(chroms, pos38, embeddings.shape[1])
-        norm = np.linalg.norm(mixed, axis=1, keepdims=True)
-        return mixed / np.maximum(norm, 1e-12)
+        mixed = self.mean(chroms, pos38, embeddings.shape[1])
+        mixed *= np.float32(self.strength)
+        mixed += embeddings
+        norm = np.sqrt(np.einsum("nd,nd->n", mixed, mixed))
+        mixed /= np.maximum(norm, 1e-12)[:, None]
+        return mixed
+
+
+def _decayed_sums(pos, values, decay) -> np.ndarray:
+    """float32 [n, d]: row i is sum over j <= i of exp(-(pos[i] - pos[j]) / decay) * values[j]
+    (pos ascending). Cumulative sums in float64 within blocks of BLOCK_DECAYS decays, each block
+    carrying the last sum of the one before."""
+    out = np.empty(values.shape, dtype=np.float32)
+    block = (pos - pos[0]) // int(BLOCK_DECAYS * decay)
+    starts = np.flatnonzero(np.diff(block, prepend=-1))
+    carried = np.zeros(values.shape[1])
+    for start, end in zip(starts, [*starts[1:], len(pos)]):
+        offset = (pos[start:end] - pos[start]) / decay
+        sums = np.cumsum(np.exp(offset)[:, None] * values[start:end], axis=0)
+        sums *= np.exp(-offset)[:, None]
+        if start > 0:
+            sums += np.exp(-(pos[start:end] - pos[start - 1]) / decay)[:, None] * carried
+        carried = sums[-1]
+        out[start:end] = sums
+    return out

@@ -122,7 +122,7 @@ class Model:
             self._neighbourhood = SnpNeighbourhood(
                 table["chr"].to_numpy(),
                 table["pos_grch38"].to_numpy(),
-                self.snps.embeddings.rows(np.arange(len(table))),  # float rows mix twice as fast
+                self.snps.embeddings,
                 **options,
             )
         return self._neighbourhood
@@ -249,11 +249,10 @@ class Model:
         SNPs a `types="snp"` search ranks; computed on first use."""
         if self._snps_placed is None:
             table, borrow = self.snps.table, self.neighbourhood
-            if borrow is None:
-                self._snps_placed = self.snps.embeddings.rows(np.arange(len(table)))
-            else:  # its rows are the vocabulary's, as floats
+            self._snps_placed = self.snps.embeddings.rows(np.arange(len(table)))
+            if borrow is not None:
                 chroms, pos = table["chr"].to_numpy(), table["pos_grch38"].to_numpy()
-                self._snps_placed = borrow.smooth(chroms, pos, borrow.embeddings)
+                self._snps_placed = borrow.smooth(chroms, pos, self._snps_placed)
         return self._snps_placed
 
     def _plan_variants(self, rsids, chroms, positions, build):

@@ -11,8 +11,6 @@ for several. Lookup by id and search by name read the table alone.
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pandas as pd
 
@@ -34,6 +32,7 @@ COMPOUND_CODE = r"^[A-Za-z]{1,4}-?\d{2,}[A-Za-z]?\d*$"
 GENE = "gene"
 QUERY_BLOCK = 256  # queries scored against the whole catalog at once: bounds the score matrix
 SHARED_CANDIDATES = 2  # times the candidates a query gets from a proposal shared with others
+SHORTLIST = 4  # times k: the candidates a query's names are picked from, when they suffice
 BLOCK = 16  # catalog rows per block when picking a query's best candidates (best_columns)
 
 
@@ -51,7 +50,6 @@ class ConceptCatalog:
         )
         self._bundle = bundle
         self._index = None
-        self._points = (None, None)  # (digest of rows, the index's points of those rows)
         self._rows = None
         names = self.table["name"]
         code = names.str.match(COMPOUND_CODE) & (self.table["type"] == "drug")
@@ -137,24 +135,15 @@ class ConceptCatalog:
         index's approximate cosines, or by the real ones (exact, or a bundle without an index)."""
         if room >= len(rows):
             return np.broadcast_to(np.arange(len(rows)), (len(emb), len(rows)))
-        if exact or self.index is None:
-            points = _padded(self.vectors.rows(rows).rows(np.arange(len(rows))))
-            queries = emb
-        else:
-            points, queries = self._index_points(rows), self.index.project(emb)
+        if not exact and self.index is not None:
+            return self.index.scan(emb, rows, room)
+        points = _padded(self.vectors.rows(rows).rows(np.arange(len(rows))))
         out = np.empty((len(emb), room), dtype=np.int64)
         for lo in range(0, len(emb), QUERY_BLOCK):
-            scores = queries[lo : lo + QUERY_BLOCK] @ points.T
+            scores = emb[lo : lo + QUERY_BLOCK] @ points.T
             scores[:, len(rows) :] = -np.inf  # the padding
             out[lo : lo + QUERY_BLOCK] = best_columns(scores, room)
         return out
-
-    def _index_points(self, rows: np.ndarray) -> np.ndarray:
-        """The index's points of these rows (padded), kept for the next call with the same rows."""
-        digest = hashlib.sha256(rows.tobytes()).digest()
-        if self._points[0] != digest:
-            self._points = (digest, _padded(self.index.points[rows]))
-        return self._points[1]
 
     def _scores(self, emb, members: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         """Real cosines [b, m, c] of queries emb[members] ([b, m], -1: none) with the
@@ -168,7 +157,24 @@ class ConceptCatalog:
 
     def _best_per_name(self, scores: np.ndarray, candidates: np.ndarray, k: int):
         """The k best candidates [n, c] of each query by their scores [n, c], one per name;
-        ties (one name in two ontologies) go to the earlier catalog row."""
+        ties (one name in two ontologies) go to the earlier catalog row. Ranked among each
+        query's SHORTLIST * k best only, where those hold k names that all beat every other
+        candidate (the same result, a fraction of the sorting); among all of them elsewhere."""
+        shortlist = SHORTLIST * k
+        if scores.shape[1] <= shortlist:
+            return self._ranked_per_name(scores, candidates, k)
+        part = np.argpartition(-scores, shortlist, axis=1)
+        beyond = np.take_along_axis(scores, part[:, shortlist : shortlist + 1], 1)[:, 0]
+        part = part[:, :shortlist]
+        best, best_scores = self._ranked_per_name(
+            np.take_along_axis(scores, part, 1), np.take_along_axis(candidates, part, 1), k
+        )
+        redo = ~(best_scores[:, -1] > beyond)  # fewer than k names there, or a tie at the cut
+        if redo.any():
+            best[redo], best_scores[redo] = self._ranked_per_name(scores[redo], candidates[redo], k)
+        return best, best_scores
+
+    def _ranked_per_name(self, scores: np.ndarray, candidates: np.ndarray, k: int):
         order = np.lexsort((candidates, -scores), axis=1)
         candidates = np.take_along_axis(candidates, order, 1)
         scores = np.take_along_axis(scores, order, 1)

@@ -5,7 +5,8 @@ Each concept vector is kept as its first DIMS principal components at 4 bits eac
 384 dimensions, ~9 MB for 150k concepts, against 56 MB for the int8 vectors themselves). Its
 approximate cosines are good at ranking a catalog, not at reporting scores: the runtime takes a
 query's few hundred best candidates from it and scores those with their real vectors
-(catalog.py), so a reported score is always exact.
+(catalog.py), so a reported score is always exact. The scan itself is integer arithmetic
+(index_scan.onnx: 8-bit queries times the 4-bit levels, then TopK), exact and batch-independent.
 
 The file is written by export (export/concept_index.py) and pinned by the manifest's sha256; the
 manifest entry also names the concepts.tsv.gz it indexes, so an index left over from another
@@ -14,16 +15,22 @@ catalog is refused rather than trusted.
 
 from __future__ import annotations
 
+import hashlib
 import io
+from pathlib import Path
 
 import numpy as np
+import onnxruntime as ort
 
 from pygenerel.errors import BundleError
 from pygenerel.runtime.bundle import CONCEPT_INDEX, CONCEPTS
+from pygenerel.runtime.text_encoder import make_session
 
 DIMS = 128  # principal components kept (fewer when the model has fewer dimensions)
 LEVELS = 16  # 4 bits per component, two components a byte
 CLIP = 3.0  # standard deviations each side a component's levels span
+QUERY_BLOCK = 256  # queries a scan takes at once: bounds its score matrix
+SCAN_GRAPH = Path(__file__).with_name("index_scan.onnx")  # written by export/index_scan.py
 
 
 def build_index(vectors: np.ndarray) -> dict[str, np.ndarray]:
@@ -84,13 +91,36 @@ class ConceptIndex:
                     f"{bundle.path}: {CONCEPT_INDEX} holds {name} as {arrays[name].dtype} "
                     f"{arrays[name].shape}, expected {np.dtype(dtype)} {shape}"
                 )
-        self.mean, self.basis = arrays["mean"], arrays["basis"]
+        self.basis, self.step = arrays["basis"], arrays["step"]
         codes = arrays["codes"]
-        levels = np.empty((n_concepts, dims), dtype=np.float32)
-        levels[:, 0::2], levels[:, 1::2] = codes & 15, codes >> 4
-        self.points = arrays["low"] + (levels + 0.5) * arrays["step"]  # [n, dims]
+        self.levels = np.empty((n_concepts, dims), dtype=np.int8)  # centred: 0..15 -> -8..7
+        self.levels[:, 0::2], self.levels[:, 1::2] = codes & 15, codes >> 4
+        self.levels -= LEVELS // 2
+        self._session = None
+        self._scanned = (None, None)  # (digest of rows, their levels as the scan graph reads them)
 
     def project(self, queries: np.ndarray) -> np.ndarray:
-        """Queries [m, dim] in the index's space: their cosines with catalog rows are, but for a
-        per-query constant that leaves every ranking as it is, project(q) @ points[rows].T."""
-        return np.asarray(queries, dtype=np.float32) @ self.basis
+        """Queries [m, dim] in the index's space, each scaled to 8-bit integers (zero point 128).
+        A point is low + (level + 0.5) * step, so a query's approximate cosine with a row is, but
+        for a per-query scale and constant that leave its ranking as it is, the integer product of
+        its projection times step with the row's levels."""
+        z = (np.asarray(queries, dtype=np.float32) @ self.basis) * self.step
+        scale = np.abs(z).max(axis=1, keepdims=True) / 127
+        z = np.round(z / np.where(scale > 0, scale, 1.0))
+        return (z + 128).astype(np.uint8)
+
+    def scan(self, queries: np.ndarray, rows: np.ndarray, room: int) -> np.ndarray:
+        """[m, room] positions in `rows` of each query's best candidates by the index, in no
+        order (room < len(rows)); the scan graph (index_scan.onnx) runs QUERY_BLOCK at a time."""
+        if self._session is None:
+            self._session = make_session(SCAN_GRAPH)
+        digest = hashlib.sha256(rows.tobytes()).digest()
+        if self._scanned[0] != digest:  # kept for the next call with the same rows
+            levels = np.ascontiguousarray(self.levels[rows].T)
+            self._scanned = (digest, ort.OrtValue.ortvalue_from_numpy(levels))
+        projected, k = self.project(queries), np.array([room], dtype=np.int64)
+        out = np.empty((len(projected), room), dtype=np.int64)
+        for lo in range(0, len(projected), QUERY_BLOCK):
+            feed = {"queries": projected[lo : lo + QUERY_BLOCK], "levels": self._scanned[1], "k": k}
+            out[lo : lo + QUERY_BLOCK] = self._session.run(["top"], feed)[0]
+        return out

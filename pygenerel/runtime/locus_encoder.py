@@ -20,7 +20,6 @@ from pygenerel.runtime.distinct import distinct_rows
 from pygenerel.runtime.text_encoder import TextTable, make_session
 
 GENE_CACHE_KIND = "gene_vectors"  # not "genes": caches from before held one more (zero) row
-PROPOSAL_WEIGHT_STEP = 0.2  # gene weights of the loci that propose top concepts (proposals)
 
 
 class LocusEncoder:
@@ -103,22 +102,7 @@ class LocusEncoder:
         Many positions share one locus (same bins, same genes and weights), so each distinct
         locus is encoded once, and a table's rows need not each hold their own copy.
         """
-        return self._encoded_loci(chroms, pos38, weight_step=None)
-
-    def proposals(self, chroms, pos38) -> tuple[np.ndarray, np.ndarray]:
-        """distinct() with each position's gene weights rounded to PROPOSAL_WEIGHT_STEP: the loci
-        that propose top concepts (catalog.top's proposals). Loci that differ only a little in
-        their weights have nearly the same best concepts, so one index scan serves several (a
-        third as many scans on a genome-wide table; recall in bench/concept_index.py), and a
-        position's proposal depends on that position alone."""
-        return self._encoded_loci(chroms, pos38, weight_step=PROPOSAL_WEIGHT_STEP)
-
-    def _encoded_loci(self, chroms, pos38, weight_step) -> tuple[np.ndarray, np.ndarray]:
         rows, weights = self.genes.index.nearby(chroms, pos38, self.genes.k, self.genes.decay)
-        if weight_step is not None:
-            weights = np.round(weights / weight_step) * weight_step
-            total = weights.sum(axis=1, keepdims=True)
-            weights = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
         gene_rows = self._gene_text_rows[rows]  # row -1 (no gene): the zero row
         bins = self.binner.bins(chroms, pos38)
         n_bins, k = bins.shape[1], gene_rows.shape[1]

@@ -37,7 +37,7 @@ from pygenerel.runtime.snp_index import SnpIndex, position_keys, whole_positions
 from pygenerel.runtime.text_encoder import TextEncoder
 
 SNP_TYPE = "snp"
-PROPOSAL_GRID = 50_000  # bp; where a locus proposal borrows from its neighbours (proposals)
+PROPOSAL_GRID = 25_000  # bp; the loci in one such window share a proposal (proposals)
 
 
 @dataclass
@@ -220,9 +220,9 @@ class Model:
 
     def proposals(self, placed: Placed, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """catalog.top's proposals for placed.vectors[distinct]: a vocabulary SNP proposes its
-        own top concepts; a locus shares those of its locus with rounded gene weights
-        (LocusEncoder.proposals), borrowing from its neighbours at the centre of its
-        PROPOSAL_GRID window: one index scan for the loci around it."""
+        own top concepts; a locus shares those of the centre of its PROPOSAL_GRID window (the
+        locus there, borrowing as any locus does): one index scan for the loci around it, and a
+        position's proposal depends on that position alone."""
         distinct = np.asarray(distinct, dtype=np.int64)
         placed_rows = np.flatnonzero(placed.which >= 0)
         first = placed_rows[first_of_each(placed.which[placed_rows])]  # a variant of each vector
@@ -234,13 +234,13 @@ class Model:
         vectors = [placed.vectors[distinct[own]]]
         if locus.any():
             chroms, pos = placed.chroms[first[locus]], placed.pos[first[locus]]
-            loci, near = self.locus_encoder.proposals(chroms, pos)
-            if self.neighbourhood is not None:  # borrowing where the locus lies, on a grid
-                grid = pos // PROPOSAL_GRID * PROPOSAL_GRID + PROPOSAL_GRID // 2
-                group, at = distinct_rows(np.column_stack([near, chrom_codes(chroms), grid]))
-                loci = self.neighbourhood.smooth(chroms[at], grid[at], loci[near[at]])
-                near = group
-            proposer_of[locus] = near + len(own)
+            centre = pos // PROPOSAL_GRID * PROPOSAL_GRID + PROPOSAL_GRID // 2
+            window, at = distinct_rows(np.column_stack([chrom_codes(chroms), centre]))
+            loci, which = self.locus_encoder.distinct(chroms[at], centre[at])
+            loci = loci[which]
+            if self.neighbourhood is not None:
+                loci = self.neighbourhood.smooth(chroms[at], centre[at], loci)
+            proposer_of[locus] = window + len(own)
             vectors.append(loci)
         return np.concatenate(vectors), proposer_of
 

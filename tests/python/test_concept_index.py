@@ -76,6 +76,48 @@ def test_loci_share_proposals_yet_each_keeps_its_own_exact_top(shipped, sumstats
         assert np.array_equal(top[0], found[np.searchsorted(loci, placed.which[row])])
 
 
+def test_the_index_scan_returns_each_querys_integer_top_alone_or_in_a_batch(shipped):
+    """The scan graph's candidates are the `room` best by the exact integer products of the
+    8-bit query with the 4-bit levels, whatever else is in the batch."""
+    index = shipped.catalog.index
+    rows = shipped.catalog.candidates(snp_query=True)
+    queries = shipped.embed(["type 2 diabetes", "asthma", "rs7903146", "chr6:32600000"])
+    room = 288
+    found = index.scan(queries, rows, room)
+    products = index.project(queries).astype(np.int64) - 128
+    products = products @ index.levels[rows].T.astype(np.int64)
+    for query, columns in zip(products, found):
+        assert len(set(columns)) == room
+        assert query[columns].min() >= np.delete(query, columns).max()
+    batch = np.concatenate([queries, shipped.embed([f"trait {i}" for i in range(300)])])
+    in_batch = index.scan(batch, rows, room)[: len(queries)]
+    assert all(set(a) == set(b) for a, b in zip(found, in_batch))
+
+
+def test_the_committed_scan_graph_is_the_one_export_builds():
+    from pygenerel.export.index_scan import GRAPH, scan_graph
+
+    assert GRAPH.read_bytes() == scan_graph()
+
+
+def test_names_picked_from_a_shortlist_are_those_of_all_candidates(shipped):
+    """catalog._best_per_name ranks each query's SHORTLIST * k best and falls back to all its
+    candidates where those do not settle it: the same rows and scores, ties included."""
+    from pygenerel.runtime import catalog as catalog_module
+
+    catalog = shipped.catalog
+    rng = np.random.default_rng(0)
+    candidates = rng.choice(catalog.candidates(snp_query=True), (2000, 288))
+    scores = np.round(rng.normal(size=candidates.shape), 1).astype(np.float32)  # many ties
+    scores[::7, 100:] = -np.inf
+    for k in (1, 5, 40):
+        shortlisted = catalog._best_per_name(scores, candidates, k)
+        full = catalog._ranked_per_name(scores, candidates, k)
+        assert np.array_equal(shortlisted[0], full[0])
+        assert np.array_equal(shortlisted[1], full[1], equal_nan=True)
+    assert catalog_module.SHORTLIST * 5 < candidates.shape[1]  # the shortlist was used
+
+
 def test_a_first_search_encodes_candidates_not_the_catalog(tiny_bundle_dir):
     model = load_model(tiny_bundle_dir)
     table = model.neighbors(["type 2 diabetes", "asthma"], k=10)

@@ -8,7 +8,6 @@ the Python API and the pandas accessor give the same numbers.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 import re
 import sys
@@ -30,6 +29,7 @@ from pygenerel.annotation.columns import ColumnMap, check_unique, detect_columns
 from pygenerel.annotation.errors import AnnotateError
 from pygenerel.annotation.output import signals_as_exit
 from pygenerel.annotation.progress import Progress
+from pygenerel.annotation.ranked import RankedMemo
 from pygenerel.annotation.reader import Chunk, open_table, prefetched
 from pygenerel.annotation.variants import Variants, parse_p_values, parse_variants
 from pygenerel.annotation.writer import TableWriter, default_output
@@ -41,7 +41,6 @@ MATCH_COLUMN = "generel_match"
 GENES_COLUMN = "generel_genes"
 HOWS = ("rsid", "chrpos", "locus", "rsid_locus", "none")
 CHUNK_ROWS = 100_000
-MAX_RANKED = 1_000_000  # embeddings whose top k is remembered across chunks (~400 MB)
 NO_BUILD = "not needed (no row was placed by its position)"
 MAX_TRAIT_CHARS = 1000  # a concept name, not a document: the encoder reads 128 tokens at most
 MAX_TOP_K = 100  # 400 columns; more is a mistake, and its score matrices would not fit in memory
@@ -159,7 +158,7 @@ class Scorer:
             model.reference("snp").against(self.trait_vectors) if self.traits else None
         )
         self.catalog_rows = self._catalog_rows(types) if self.top_k else None
-        self._ranked: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # embedding digest -> top k
+        self._ranked = RankedMemo(self.top_k or 0)
 
     def _top_columns(self) -> list[str]:
         if not self.top_k:
@@ -262,29 +261,25 @@ class Scorer:
 
     def _top(self, placed, scored: np.ndarray, n: int) -> dict:
         """The nearest genes and the top_k catalog concepts (no genes by default) per scored row.
-        Each distinct embedding (a SNP repeated, a position given twice) is ranked once per
-        table (up to MAX_RANKED of them), loci from candidates shared with the loci around them
-        (Model.proposals)."""
+        Each variant (a SNP repeated, a position given twice) is ranked once per table (see
+        ranked.py), loci from candidates shared with the loci around them (Model.proposals)."""
         catalog, k = self.model.catalog, self.top_k
-        if len(self._ranked) > MAX_RANKED:  # a bounded memo: each row borrowing from its own
-            self._ranked.clear()  # neighbours has a vector of its own, and tables can be huge
-        keys = [hashlib.blake2b(v.tobytes(), digest_size=16).digest() for v in placed.vectors]
-        new = {}  # each embedding not yet ranked -> its first row in placed.vectors
-        for i, key in enumerate(keys):
-            if key not in self._ranked:
-                new.setdefault(key, i)
-        if new:
-            distinct = np.fromiter(new.values(), dtype=np.int64, count=len(new))
-            proposals = self.model.proposals(placed, distinct)
-            rows, scores = catalog.top(
-                placed.vectors[distinct], k, self.catalog_rows, proposals=proposals
-            )
-            self._ranked.update(zip(new, zip(rows, scores)))
+        keys = placed.identities()
+        at = self._ranked.find(keys)
         best = np.full((len(keys) + 1, k), -1, dtype=np.int64)  # last row: unplaced
         best_scores = np.full((len(keys) + 1, k), np.nan, dtype=np.float32)
-        for i, key in enumerate(keys):
-            rows, scores = self._ranked[key]
-            best[i, : len(rows)], best_scores[i, : len(rows)] = rows, scores
+        known = np.flatnonzero(at >= 0)
+        best[known], best_scores[known] = (
+            self._ranked.rows[at[known]],
+            self._ranked.scores[at[known]],
+        )
+        new = np.flatnonzero(at < 0)
+        if len(new):
+            proposals = self.model.proposals(placed, new)
+            vectors = placed.vectors[new]
+            rows, scores = catalog.top(vectors, k, self.catalog_rows, proposals=proposals)
+            best[new, : rows.shape[1]], best_scores[new, : rows.shape[1]] = rows, scores
+            self._ranked.add(keys[new], best[new], best_scores[new])
         best, best_scores = best[placed.which], best_scores[placed.which]  # -1: the last row
         valid = np.flatnonzero(placed.which >= 0)
         genes = np.full(len(scored), None, dtype=object)

@@ -31,6 +31,7 @@ IDENTIFIER_LIKE = (
 COMPOUND_CODE = r"^[A-Za-z]{1,4}-?\d{2,}[A-Za-z]?\d*$"
 GENE = "gene"
 QUERY_BLOCK = 256  # queries scored against the whole catalog at once: bounds the score matrix
+RESCORE_BLOCK = 16  # proposers whose candidates are rescored at once: their vectors stay small
 SHARED_CANDIDATES = 2  # times the candidates a query gets from a proposal shared with others
 SHORTLIST = 4  # times k: the candidates a query's names are picked from, when they suffice
 BLOCK = 16  # catalog rows per block when picking a query's best candidates (best_columns)
@@ -99,22 +100,35 @@ class ConceptCatalog:
         where fewer; scores [n, k'], NaN there), k' = min(k, len(rows)) so a huge k costs nothing.
 
         Candidates come from each query itself, or with proposals = (vectors [g, dim], each
-        query's row among them) from its proposal, shared by the queries near it: one index scan
-        for several queries, with twice the candidates. Either way a query's result depends on
-        that query (and its proposal) alone, never on the others in the call, and every score is
-        the query's exact cosine. exact=True ranks every row by its real vector, as for a bundle
-        without an index (the reference the index is measured against; it encodes every row)."""
+        query's row among them, -1: itself) from its proposal, shared by the queries near it: one
+        index scan for several queries, with twice the candidates. Either way a query's result
+        depends on that query (and its proposal) alone, never on the others in the call, and
+        every score is the query's exact cosine. exact=True ranks every row by its real vector,
+        as for a bundle without an index (the reference the index is measured against; it
+        encodes every row)."""
         emb, rows = np.asarray(emb, dtype=np.float32), np.asarray(rows, dtype=np.int64)
         k = min(k, len(rows))
+        if proposals is None:
+            return self._rank(emb, rows, k, exact, emb, np.arange(len(emb)), candidates_for(k))
+        proposers, proposer_of = proposals
+        own = proposer_of < 0  # those propose for themselves
+        best = np.full((len(emb), k), -1, dtype=np.int64)
+        best_scores = np.full((len(emb), k), np.nan, dtype=np.float32)
+        best[own], best_scores[own] = self._rank(
+            emb[own], rows, k, exact, emb[own], np.arange(own.sum()), candidates_for(k)
+        )
+        room = SHARED_CANDIDATES * candidates_for(k)
+        best[~own], best_scores[~own] = self._rank(
+            emb[~own], rows, k, exact, proposers, proposer_of[~own], room
+        )
+        return best, best_scores
+
+    def _rank(self, emb, rows, k, exact, proposers, proposer_of, room):
+        """top() for queries emb whose candidates are the `room` best of their proposers'."""
         best = np.full((len(emb), k), -1, dtype=np.int64)
         best_scores = np.full((len(emb), k), np.nan, dtype=np.float32)
         if not len(emb) or not len(rows):
             return best, best_scores
-        if proposals is None:
-            proposers, proposer_of, room = emb, np.arange(len(emb)), candidates_for(k)
-        else:
-            proposers, proposer_of = proposals
-            room = SHARED_CANDIDATES * candidates_for(k)
         candidates = rows[self._candidates(proposers, rows, room, exact)]
         used = np.zeros(len(self), dtype=bool)
         used[candidates.ravel()] = True
@@ -259,7 +273,7 @@ def best_columns(scores: np.ndarray, r: int) -> np.ndarray:
 
 def _blocks_by_proposer(proposer_of: np.ndarray, n_proposers: int):
     """(members [b, m], query rows sharing a proposer, -1 past its last; proposers [b]) in
-    blocks of at most QUERY_BLOCK proposers and QUERY_BLOCK * BLOCK padded members: proposers
+    blocks of at most RESCORE_BLOCK proposers and RESCORE_BLOCK * BLOCK padded members: proposers
     taken in order of their number of queries, so a block's padding stays small."""
     order = np.argsort(proposer_of, kind="stable")
     counts = np.bincount(proposer_of, minlength=n_proposers)
@@ -268,9 +282,9 @@ def _blocks_by_proposer(proposer_of: np.ndarray, n_proposers: int):
     by_size = by_size[counts[by_size] > 0]
     lo = 0
     while lo < len(by_size):
-        ahead = counts[by_size[lo : lo + QUERY_BLOCK]]
+        ahead = counts[by_size[lo : lo + RESCORE_BLOCK]]
         padded = np.arange(1, len(ahead) + 1) * ahead  # members of a block of 1, 2, ... proposers
-        b = max(1, int(np.searchsorted(padded, QUERY_BLOCK * BLOCK, side="right")))
+        b = max(1, int(np.searchsorted(padded, RESCORE_BLOCK * BLOCK, side="right")))
         proposers = by_size[lo : lo + b]
         m = np.arange(counts[proposers[-1]])
         at = starts[proposers][:, None] + m

@@ -52,6 +52,16 @@ class Placed:
     chroms: np.ndarray  # per variant, its chromosome (None if unplaced)
     pos: np.ndarray  # per variant, its GRCh38 position (-1 if unplaced)
 
+    def identities(self) -> np.ndarray:
+        """int64 [m]: what each distinct embedding derives from, as a key that is the same in
+        any call: its vocabulary row (>= 0), or for a locus -1 - (chromosome code << 32 | its
+        GRCh38 position). Its top concepts, proposal included, follow from that alone."""
+        placed = np.flatnonzero(self.which >= 0)
+        first = placed[first_of_each(self.which[placed])]  # a variant of each vector
+        rows = self.rows[first]
+        locus = -1 - ((chrom_codes(self.chroms[first]) << 32) | self.pos[first])
+        return np.where(rows >= 0, rows, locus)
+
     def embeddings(self) -> np.ndarray:
         """float32 [n, dim], a NaN row for each unplaced variant."""
         out = np.full((len(self.which), self.vectors.shape[1]), np.nan, dtype=np.float32)
@@ -220,7 +230,7 @@ class Model:
 
     def proposals(self, placed: Placed, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """catalog.top's proposals for placed.vectors[distinct]: a vocabulary SNP proposes its
-        own top concepts; a locus shares those of the centre of its PROPOSAL_GRID window (the
+        own top concepts (-1); a locus shares those of the centre of its PROPOSAL_GRID window (the
         locus there, borrowing as any locus does): one index scan for the loci around it, and a
         position's proposal depends on that position alone."""
         distinct = np.asarray(distinct, dtype=np.int64)
@@ -228,21 +238,17 @@ class Model:
         first = placed_rows[first_of_each(placed.which[placed_rows])]  # a variant of each vector
         first = first[distinct]
         locus = np.isin(placed.how[first], ("locus", "rsid_locus"))
-        own = np.flatnonzero(~locus)
-        proposer_of = np.empty(len(distinct), dtype=np.int64)
-        proposer_of[own] = np.arange(len(own))
-        vectors = [placed.vectors[distinct[own]]]
-        if locus.any():
-            chroms, pos = placed.chroms[first[locus]], placed.pos[first[locus]]
-            centre = pos // PROPOSAL_GRID * PROPOSAL_GRID + PROPOSAL_GRID // 2
-            window, at = distinct_rows(np.column_stack([chrom_codes(chroms), centre]))
-            loci, which = self.locus_encoder.distinct(chroms[at], centre[at])
-            loci = loci[which]
-            if self.neighbourhood is not None:
-                loci = self.neighbourhood.smooth(chroms[at], centre[at], loci)
-            proposer_of[locus] = window + len(own)
-            vectors.append(loci)
-        return np.concatenate(vectors), proposer_of
+        proposer_of = np.full(len(distinct), -1, dtype=np.int64)
+        if not locus.any():
+            return np.empty((0, self.dim), dtype=np.float32), proposer_of
+        chroms, pos = placed.chroms[first[locus]], placed.pos[first[locus]]
+        centre = pos // PROPOSAL_GRID * PROPOSAL_GRID + PROPOSAL_GRID // 2
+        proposer_of[locus], at = distinct_rows(np.column_stack([chrom_codes(chroms), centre]))
+        loci, which = self.locus_encoder.distinct(chroms[at], centre[at])
+        loci = loci[which]
+        if self.neighbourhood is not None:
+            loci = self.neighbourhood.smooth(chroms[at], centre[at], loci)
+        return loci, proposer_of
 
     def _snp_targets(self) -> np.ndarray:
         """float32 [n, dim]: every vocabulary SNP as place() embeds it (borrowing included), the

@@ -60,3 +60,27 @@ def test_a_known_snp_names_its_gene(model, tmp_path):
     path.write_text("SNP\tP\nrs7903146\t1e-9\n")
     result = annotate(path, top_k=1, model=model)
     assert result["generel_genes"][0].startswith("TCF7L2 (0 kb)")
+
+
+def test_a_variant_repeated_in_later_chunks_is_ranked_once(model, leads, tmp_path, monkeypatch):
+    """Two traits' results stacked: the second copy's rows come in other chunks, find their top
+    concepts in the table's memo (annotation/ranked.py) and get the first copy's."""
+    table = pd.read_csv(leads, sep="\t", dtype=str)
+    stacked = tmp_path / "stacked.tsv"
+    pd.concat([table, table]).to_csv(stacked, sep="\t", index=False)
+    ranked = []
+    top = model.catalog.top
+
+    def counting(emb, *args, **kwargs):
+        ranked.append(len(emb))
+        return top(emb, *args, **kwargs)
+
+    monkeypatch.setattr(model.catalog, "top", counting)
+    result = annotate(stacked, model=model, top_k=K, chunk_rows=len(table) // 3 + 1)
+    first, second = result.iloc[: len(table)], result.iloc[len(table) :]
+    for field in ("id", "score"):
+        pd.testing.assert_frame_equal(
+            tops(first, field).reset_index(drop=True), tops(second, field).reset_index(drop=True)
+        )
+    placed = (first["generel_match"] != "none").sum()
+    assert 0 < sum(ranked) <= placed  # each variant once, none of the second copy again

@@ -46,7 +46,7 @@ def test_the_shipped_index_finds_the_exact_top_concepts_of_real_loci(shipped, su
     rows = np.sort(rng.choice(catalog.candidates(snp_query=True), SUBSET, replace=False))
     found, scores = catalog.top(loci, K, rows)
     exact, exact_scores = catalog.top(loci, K, rows, exact=True)
-    assert recall(found, exact) >= 0.98  # 0.995 over the whole catalog: bench/concept_index.py
+    assert recall(found, exact) >= 0.98  # 0.985 over the whole catalog: bench/concept_index.py
     same = found == exact
     assert np.array_equal(scores[same], exact_scores[same])  # a score is the real cosine
 

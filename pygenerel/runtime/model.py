@@ -52,12 +52,16 @@ class Placed:
     chroms: np.ndarray  # per variant, its chromosome (None if unplaced)
     pos: np.ndarray  # per variant, its GRCh38 position (-1 if unplaced)
 
+    def representatives(self) -> np.ndarray:
+        """int64 [m]: a variant of each distinct embedding (its first)."""
+        placed = np.flatnonzero(self.which >= 0)
+        return placed[first_of_each(self.which[placed])]
+
     def identities(self) -> np.ndarray:
         """int64 [m]: what each distinct embedding derives from, as a key that is the same in
         any call: its vocabulary row (>= 0), or for a locus -1 - (chromosome code << 32 | its
         GRCh38 position). Its top concepts, proposal included, follow from that alone."""
-        placed = np.flatnonzero(self.which >= 0)
-        first = placed[first_of_each(self.which[placed])]  # a variant of each vector
+        first = self.representatives()
         rows = self.rows[first]
         locus = -1 - ((chrom_codes(self.chroms[first]) << 32) | self.pos[first])
         return np.where(rows >= 0, rows, locus)
@@ -233,10 +237,7 @@ class Model:
         own top concepts (-1); a locus shares those of the centre of its PROPOSAL_GRID window (the
         locus there, borrowing as any locus does): one index scan for the loci around it, and a
         position's proposal depends on that position alone."""
-        distinct = np.asarray(distinct, dtype=np.int64)
-        placed_rows = np.flatnonzero(placed.which >= 0)
-        first = placed_rows[first_of_each(placed.which[placed_rows])]  # a variant of each vector
-        first = first[distinct]
+        first = placed.representatives()[np.asarray(distinct, dtype=np.int64)]
         locus = np.isin(placed.how[first], ("locus", "rsid_locus"))
         proposer_of = np.full(len(distinct), -1, dtype=np.int64)
         if not locus.any():
@@ -244,8 +245,7 @@ class Model:
         chroms, pos = placed.chroms[first[locus]], placed.pos[first[locus]]
         centre = pos // PROPOSAL_GRID * PROPOSAL_GRID + PROPOSAL_GRID // 2
         proposer_of[locus], at = distinct_rows(np.column_stack([chrom_codes(chroms), centre]))
-        loci, which = self.locus_encoder.distinct(chroms[at], centre[at])
-        loci = loci[which]
+        loci = self.locus_encoder(chroms[at], centre[at])
         if self.neighbourhood is not None:
             loci = self.neighbourhood.smooth(chroms[at], centre[at], loci)
         return loci, proposer_of

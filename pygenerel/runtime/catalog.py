@@ -20,6 +20,7 @@ from pygenerel.runtime.bundle import CONCEPT_INDEX, CONCEPTS
 from pygenerel.runtime.concept_index import ConceptIndex
 from pygenerel.runtime.concept_vectors import ConceptVectors
 from pygenerel.runtime.items import concept_id
+from pygenerel.runtime.names import readable_names
 
 # Names that are identifiers more than names, look-alikes of one another in the text space and
 # never a useful default top concept: clone and placeholder genes (RP11-1072A3.3, AF064858.10,
@@ -29,6 +30,10 @@ IDENTIFIER_LIKE = (
     r"^(RP\d+-|CT[ABCD]-|[A-Z]{1,2}\d{6}\.\d+$|LOC\d+$|ENSG\d+|KIAA\d+$|FLJ\d+$|X-\d{4,} )"
 )
 COMPOUND_CODE = r"^[A-Za-z]{1,4}-?\d{2,}[A-Za-z]?\d*$"
+# Tracer copies of a ligand, labelled with an isotope: "[125i]vip (human)", "[3h]maraviroc",
+# "[111in,90y]dota-toc" (DGIdb's IUPHAR ligands: 431 in the shipped catalog): reagents, never a
+# useful default top concept, and look-alikes of the unlabelled ligand, usually in the catalog too.
+RADIOLABELLED = r"\[\d+[a-z]{1,2}(?:,\d+[a-z]{1,2})*\]"
 GENE = "gene"
 QUERY_BLOCK = 256  # queries scored against the whole catalog at once: bounds the score matrix
 RESCORE_BLOCK = 16  # proposers whose candidates are rescored at once: their vectors stay small
@@ -46,15 +51,17 @@ def candidates_for(k: int) -> int:
 class ConceptCatalog:
     def __init__(self, bundle, text_encoder, encoder_name: str):
         self.table = pd.read_csv(bundle.file(CONCEPTS), sep="\t", dtype=str, keep_default_na=False)
-        self.vectors = ConceptVectors(
-            self.table["name"].to_numpy(dtype=object), text_encoder, bundle, encoder_name
-        )
+        # what each concept's vector embeds: its name as the model learned it, markup and all
+        self.texts = self.table["name"].to_numpy(dtype=object)
+        self.table["name"] = readable_names(self.table["name"])
+        self.vectors = ConceptVectors(self.texts, text_encoder, bundle, encoder_name)
         self._bundle = bundle
         self._index = None
         self._rows = None
         names = self.table["name"]
         code = names.str.match(COMPOUND_CODE) & (self.table["type"] == "drug")
-        self.identifier_like = (names.str.match(IDENTIFIER_LIKE) | code).to_numpy(dtype=bool)
+        tracer = names.str.contains(RADIOLABELLED)
+        self.identifier_like = (names.str.match(IDENTIFIER_LIKE) | code | tracer).to_numpy(bool)
         # one key per name, however cased or punctuated: "Crohn's disease" from DOID, EFO and HPO
         keys = names.str.lower().str.replace(r"'s\b|[^0-9a-z]+", "", regex=True)
         self.name_codes = pd.factorize(keys.where(keys != "", names.str.lower()))[0]

@@ -15,6 +15,7 @@ import pandas as pd
 from pygenerel.genome import normalize_chroms
 from pygenerel.runtime.bundle import EVIDENCE
 from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
+from pygenerel.runtime.names import readable_names
 
 WINDOW = 500_000  # bp each side, the usual span of a GWAS locus
 EQTL_WINDOW = 10_000  # an eQTL lead this close to the SNP names its gene
@@ -35,7 +36,8 @@ class Evidence:
         gwas = (self.table["kind"] == "gwas").to_numpy()
         self.traits, self._trait_row = np.unique(
             self.table["trait"].to_numpy(dtype=str), return_inverse=True
-        )
+        )  # embedded as the model learned them; shown as text (names.py)
+        self.table["trait"] = readable_names(self.table["trait"])
         self._by_chrom = {}
         for chrom, rows in self.table.groupby("chr").indices.items():
             self._by_chrom[chrom] = {

@@ -31,6 +31,7 @@ from pygenerel.runtime.evidence import NONE as NO_EVIDENCE
 from pygenerel.runtime.evidence import Evidence
 from pygenerel.runtime.items import parse_items
 from pygenerel.runtime.locus_encoder import LocusEncoder
+from pygenerel.runtime.names import readable_names
 from pygenerel.runtime.nearby_genes import NearbyGenes
 from pygenerel.runtime.percentile import Reference, concept_reference, locus_reference
 from pygenerel.runtime.snp_index import SnpIndex, position_keys, whole_positions
@@ -314,10 +315,10 @@ class Model:
         rsid = np.full(n, "", dtype=object)
         form = np.array(parsed.form, dtype=object)
         ids = np.flatnonzero(form == "id")
-        if len(ids):  # an id stands for its concept: embed the catalog's name (match reports it)
+        if len(ids):  # an id stands for its concept: embed its name as the model knows it
             rows = self.catalog.rows([parsed.concept_id[i] for i in ids])
-            for i, name in zip(ids, self.catalog.table["name"].to_numpy()[rows]):
-                parsed.text[i] = name
+            for i, text in zip(ids, self.catalog.texts[rows]):
+                parsed.text[i] = text
         textual = (form == "text") | (form == "id")
         text = np.flatnonzero(textual)
         if len(text):
@@ -344,7 +345,8 @@ class Model:
         """How each item was resolved: item, kind (snp, text, none), how, rsid (vocabulary SNP),
         name (the catalog name of a concept id)."""
         parsed, _, how, rsid, kinds = self._resolve(items, kind, build)
-        name = [t if h == "id" else "" for t, h in zip(parsed.text, how)]
+        texts = pd.Series([t if h == "id" else "" for t, h in zip(parsed.text, how)], dtype=object)
+        name = readable_names(texts).tolist()
         return pd.DataFrame(
             {"item": parsed.raw, "kind": kinds, "how": how, "rsid": rsid, "name": name}
         )

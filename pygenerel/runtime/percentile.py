@@ -83,7 +83,6 @@ def concept_reference(catalog, text_encoder, bundle, encoder_name: str) -> Refer
     shape = (len(rows), text_encoder.dim)
     cached = load_verified(directory, {"concepts": (shape, np.float32)})
     if cached is None:
-        names = catalog.table["name"].to_numpy()[rows].tolist()
-        cached = {"concepts": text_encoder.encode_uncached(names)}
+        cached = {"concepts": text_encoder.encode_uncached(catalog.texts[rows].tolist())}
         save_verified(directory, cached)
     return Reference(cached["concepts"])

@@ -28,6 +28,13 @@ def test_rs7903146_and_type_2_diabetes_cite_a_catalog_association(model):
     assert "TCF7L2" in found["genes"]
 
 
+def test_html_trait_names_are_shown_as_text(model):
+    # the catalog writes "&beta;2-Glycoprotein I (&beta;2-GPI) plasma levels" near rs2647528
+    table = model.explain("rs2647528", "beta-2-glycoprotein I plasma levels")["associations"]
+    assert "β2-Glycoprotein I (β2-GPI) plasma levels" in set(table["trait"])
+    assert not model.evidence.table["trait"].str.contains(r"&[a-z]+;").any()
+
+
 def test_a_locus_with_nothing_known_says_the_score_rests_on_the_model(model):
     # chr1:1,000,000 sits in a region without GWAS Catalog or PGRM associations in 2015
     found = model.explain("chr1:1000000", "type 2 diabetes")

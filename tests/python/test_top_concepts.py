@@ -1,12 +1,13 @@
 """Top concepts worth reading (issue 11): for SNP rows no gene or clone names by default (the
-nearest genes are their own column), one entry per name, and --types still selects anything."""
+nearest genes are their own column), no isotope-labelled tracers, one entry per name, names shown
+as text rather than HTML, and --types still selects anything."""
 
 import pandas as pd
 import pytest
 
 from pygenerel.annotation import annotate
 from pygenerel.runtime import load_model
-from pygenerel.runtime.catalog import IDENTIFIER_LIKE
+from pygenerel.runtime.catalog import IDENTIFIER_LIKE, RADIOLABELLED
 
 UC = "topr_UC_UKBB_p1e-3_hg38.tsv.gz"
 K = 5
@@ -37,6 +38,7 @@ def test_snp_rows_get_no_gene_or_clone_names_by_default(model, leads):
     assert share(default) == 0 and share(asked) > 0.05  # the filter is what removes them
     names = tops(default, "name").stack()
     assert not names.str.match(IDENTIFIER_LIKE).any()
+    assert not names.str.contains(RADIOLABELLED).any()
     genes = annotate(leads, top_k=K, types="gene", model=model, build="GRCh38")
     assert (tops(genes, "type").stack() == "gene").all()
 
@@ -84,3 +86,30 @@ def test_a_variant_repeated_in_later_chunks_is_ranked_once(model, leads, tmp_pat
         )
     placed = (first["generel_match"] != "none").sum()
     assert 0 < sum(ranked) <= placed  # each variant once, none of the second copy again
+
+
+MARKUP = r"&[a-z]+;|</?(?:sub|sup|i)>"
+
+
+def test_names_are_shown_as_text_and_embedded_as_the_model_learned_them(model):
+    catalog = model.catalog
+    assert catalog.texts.astype(str).tolist().count("17&beta;-estradiol") == 1  # DGIdb's HTML
+    row = int(catalog.rows(["drug:17 beta estradiol"])[0])
+    assert catalog.table["name"][row] == "17β-estradiol"
+    assert catalog.vectors.names[row] == "17&beta;-estradiol"  # the vector is of the learned text
+    assert catalog.table["name"][catalog.texts == "13,14-dihydro-pge<sub>1</sub>"].tolist() == [
+        "13,14-dihydro-pge1"
+    ]
+    assert not catalog.table["name"].str.contains(MARKUP).any()
+    assert not catalog.search("beta estradiol")["name"].str.contains(MARKUP).any()
+
+
+def test_isotope_labelled_tracers_only_when_their_type_is_asked_for(model):
+    catalog = model.catalog
+    tracer = catalog.table["name"].str.contains(RADIOLABELLED).to_numpy()
+    assert tracer.sum() > 100  # [125i]vip (human), [3h]maraviroc, ...
+    for snp_query in (False, True):
+        assert not tracer[catalog.candidates(snp_query=snp_query)].any()
+    drugs = catalog.candidates(["drug"])
+    assert tracer[drugs].sum() == tracer.sum()
+    assert "[3h]maraviroc" in set(catalog.table["name"][drugs])

@@ -57,12 +57,13 @@ class SnpNeighbourhood:
             upstream = _decayed_sums(known, values, decay)
             downstream = _decayed_sums(-known[::-1], values[::-1], decay)[::-1]
             self._by_chrom[code] = (known, np.concatenate([upstream, downstream]))
+        self.dim = np.asarray(embeddings[np.arange(0)]).shape[1]  # also with no chromosome
 
-    def mean(self, chroms, pos38, dim: int) -> np.ndarray:
+    def mean(self, chroms, pos38) -> np.ndarray:
         """float32 [n, dim]: each position's weighted neighbour mean (zeros where none)."""
         codes = chrom_codes(chroms)
         pos = np.asarray(pos38, dtype=np.int64)
-        out = np.zeros((len(pos), dim), dtype=np.float32)
+        out = np.zeros((len(pos), self.dim), dtype=np.float32)
         for code, sums in self._by_chrom.items():
             found = np.flatnonzero((codes == code) & (pos > 0))
             for lo in range(0, len(found), CHUNK):
@@ -96,7 +97,7 @@ class SnpNeighbourhood:
         """normalise(embeddings + strength * neighbour mean), row by row (in place: a genome-wide
         table's rows are a gigabyte)."""
         embeddings = np.asarray(embeddings, dtype=np.float32)
-        mixed = self.mean(chroms, pos38, embeddings.shape[1])
+        mixed = self.mean(chroms, pos38)
         mixed *= np.float32(self.strength)
         mixed += embeddings
         norm = np.sqrt(np.einsum("nd,nd->n", mixed, mixed))

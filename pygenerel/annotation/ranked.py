@@ -12,9 +12,13 @@ MAX_RANKED = 1_000_000  # variants remembered (about 100 MB for a top 5); then i
 
 class RankedMemo:
     def __init__(self, k: int):
+        self.k = k
+        self.clear()
+
+    def clear(self) -> None:
         self.keys = np.empty(0, dtype=np.int64)
-        self.rows = np.empty((0, k), dtype=np.int64)
-        self.scores = np.empty((0, k), dtype=np.float32)
+        self.rows = np.empty((0, self.k), dtype=np.int64)
+        self.scores = np.empty((0, self.k), dtype=np.float32)
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """Each key's index in the memo, -1 where it has not been ranked."""
@@ -26,7 +30,7 @@ class RankedMemo:
     def add(self, keys: np.ndarray, rows: np.ndarray, scores: np.ndarray) -> None:
         """Remember these (distinct, new) keys' top concepts."""
         if len(self.keys) + len(keys) > MAX_RANKED:
-            self.__init__(self.rows.shape[1])
+            self.clear()
         keys = np.concatenate([self.keys, keys])
         order = np.argsort(keys, kind="stable")
         self.keys = keys[order]

@@ -116,19 +116,21 @@ class ConceptCatalog:
         emb, rows = np.asarray(emb, dtype=np.float32), np.asarray(rows, dtype=np.int64)
         k = min(k, len(rows))
         if proposals is None:
-            return self._rank(emb, rows, k, exact, emb, np.arange(len(emb)), candidates_for(k))
+            return self._rank_alone(emb, rows, k, exact)
         proposers, proposer_of = proposals
         own = proposer_of < 0  # those propose for themselves
         best = np.full((len(emb), k), -1, dtype=np.int64)
         best_scores = np.full((len(emb), k), np.nan, dtype=np.float32)
-        best[own], best_scores[own] = self._rank(
-            emb[own], rows, k, exact, emb[own], np.arange(own.sum()), candidates_for(k)
-        )
+        best[own], best_scores[own] = self._rank_alone(emb[own], rows, k, exact)
         room = SHARED_CANDIDATES * candidates_for(k)
         best[~own], best_scores[~own] = self._rank(
             emb[~own], rows, k, exact, proposers, proposer_of[~own], room
         )
         return best, best_scores
+
+    def _rank_alone(self, emb, rows, k, exact):
+        """_rank for queries that each propose for themselves."""
+        return self._rank(emb, rows, k, exact, emb, np.arange(len(emb)), candidates_for(k))
 
     def _rank(self, emb, rows, k, exact, proposers, proposer_of, room):
         """top() for queries emb whose candidates are the `room` best of their proposers'."""

@@ -47,7 +47,7 @@ def test_the_running_sums_give_the_neighbour_mean_by_its_definition(vocabulary):
             picked["pos_grch38"] + rng.integers(100_000, 400_000, 300),  # further away
         ]
     )
-    got = hood.mean(chroms, pos, 16)
+    got = hood.mean(chroms, pos)
     expected = np.array(
         [direct_mean(snps, emb, c, p, RADIUS, hood.decay) for c, p in zip(chroms, pos)]
     )
@@ -60,14 +60,13 @@ def test_a_snp_borrows_from_its_neighbours_never_from_itself(vocabulary):
     hood = SnpNeighbourhood(snps["chr"], snps["pos_grch38"], emb)
     i = int(np.flatnonzero(snps["rsid"] == "rs7903146")[0])  # TCF7L2: a dense GWAS region
     chrom, pos = snps["chr"].iloc[i], int(snps["pos_grch38"].iloc[i])
-    mean = hood.mean([chrom], [pos], 16)[0]
+    mean = hood.mean([chrom], [pos])[0]
     assert np.abs(mean - direct_mean(snps, emb, chrom, pos, RADIUS, hood.decay)).max() < 1e-5
     alone = emb.copy()
     alone[i] = 0  # its own row does not enter: zeroing it changes nothing
     assert (
         np.abs(
-            SnpNeighbourhood(snps["chr"], snps["pos_grch38"], alone).mean([chrom], [pos], 16)[0]
-            - mean
+            SnpNeighbourhood(snps["chr"], snps["pos_grch38"], alone).mean([chrom], [pos])[0] - mean
         ).max()
         < 1e-6
     )
@@ -84,6 +83,6 @@ def test_a_locus_far_from_every_vocabulary_snp_keeps_its_embedding(vocabulary):
     widest = int(np.argmax(np.diff(known)))
     assert known[widest + 1] - known[widest] > 2 * RADIUS
     far = int((known[widest] + known[widest + 1]) // 2)
-    assert (hood.mean(["1", "nope"], [far, 5], 16) == 0).all()
+    assert (hood.mean(["1", "nope"], [far, 5]) == 0).all()
     own = emb[:2]
     assert np.allclose(hood.smooth(["1", "nope"], [far, 5], own), own, atol=1e-6)

@@ -107,6 +107,11 @@ def build_corpus(raw_dir, out_dir, seed: int = 0, release: bool = False) -> Path
     }
     catalogue = concepts.table()
     classes = _concept_classes(catalogue, ontologies, reported_to_mapped)
+    # the id that names each concept's class, "" where the class is the concept alone: the
+    # runtime lists a class once among top concepts ("type 2 diabetes" of DOID, MONDO and EFO)
+    root = classes.keys(catalogue["id"]).to_numpy(dtype=object)
+    in_class = pd.Series(root).duplicated(keep=False).to_numpy()
+    catalogue["class"] = np.where(in_class, root, "")
     external, external_links = _split_external(external, classes, seed, links.columns, release)
     links = pd.concat([links, external_links], ignore_index=True)
     # A relation between two names of one concept (an is-a between equivalent terms) is no relation.

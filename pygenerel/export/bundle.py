@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pygenerel.export.concept_classes import write_concept_classes
 from pygenerel.export.concept_index import write_concept_index
 from pygenerel.export.evidence import write_evidence
 from pygenerel.export.onnx_export import bundle_tokenizer, export_snp_encoder, export_text_encoder
@@ -45,6 +46,7 @@ from pygenerel.runtime.int8 import Int8Rows, quantize_rows
 from pygenerel.runtime.text_encoder import TextEncoder
 
 AGREEMENT_TEXTS = 512  # held-out texts for the int8 agreement
+CATALOG_COLUMNS = ["id", "name", "type", "source"]  # of the corpus's concepts, in CONCEPTS
 CHECK_TEXTS = 32  # texts for the torch-vs-ONNX check
 SNP_COLUMNS = ["index", "rsid", "chr", "pos_grch37", "pos_grch38", "a1", "a2"]
 
@@ -78,9 +80,7 @@ def export_bundle(
     out_dir.mkdir(parents=True, exist_ok=True)
     model = GenerelModel.load(model_dir).eval()
     config = model.config
-    concepts = pd.read_parquet(
-        corpus_dir / "concepts.parquet", columns=["id", "name", "type", "source"]
-    )
+    concepts = pd.read_parquet(corpus_dir / "concepts.parquet")
     text_encoder, int8, fp32_diff = _write_text_encoder(
         model,
         out_dir,
@@ -89,8 +89,11 @@ def export_bundle(
     )
     snps, snp_diff, positions = _write_snp_tower(model, out_dir, corpus_dir)
     concept_index = _write_catalog(
-        out_dir, concepts, text_encoder, config.max_length, concept_embeddings
+        out_dir, concepts[CATALOG_COLUMNS], text_encoder, config.max_length, concept_embeddings
     )
+    classes = None
+    if "class" in concepts:  # corpora built before it lack it
+        classes = write_concept_classes(out_dir, concepts)
     evidence = None
     if (corpus_dir / "evidence.parquet").exists():  # corpora built before it lack it
         evidence = write_evidence(out_dir, pd.read_parquet(corpus_dir / "evidence.parquet"))
@@ -126,6 +129,8 @@ def export_bundle(
     }
     if evidence:
         manifest["evidence"] = evidence
+    if classes:
+        manifest["concept_classes"] = classes
     if positions:
         manifest["rsid_positions"] = positions
         manifest["sources"] = note_sources(manifest["sources"])

@@ -41,6 +41,7 @@ GENES = "genes.tsv.gz"
 LIFTOVER = "liftover.tsv.gz"
 RSID_POSITIONS = "rsid_positions.npz.xz"  # rsids outside the vocabulary
 CONCEPTS = "concepts.tsv.gz"
+CONCEPT_CLASSES = "concept_classes.tsv.gz"  # optional: without it, top concepts list ids apart
 CONCEPT_EMBEDDINGS, CONCEPT_SCALES = "concept_embeddings.npy", "concept_scales.npy"  # optional
 CONCEPT_INDEX = "concept_index.npz"
 EVIDENCE = "evidence.tsv.gz"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from pygenerel.arguments import whole_number
 from pygenerel.errors import InputError, shown
-from pygenerel.runtime.bundle import CONCEPT_INDEX, CONCEPTS
+from pygenerel.runtime.bundle import CONCEPT_CLASSES, CONCEPT_INDEX, CONCEPTS
 from pygenerel.runtime.concept_index import ConceptIndex
 from pygenerel.runtime.concept_vectors import ConceptVectors
 from pygenerel.runtime.items import concept_id
@@ -64,7 +64,17 @@ class ConceptCatalog:
         self.identifier_like = (names.str.match(IDENTIFIER_LIKE) | code | tracer).to_numpy(bool)
         # one key per name, however cased or punctuated: "Crohn's disease" from DOID, EFO and HPO
         keys = names.str.lower().str.replace(r"'s\b|[^0-9a-z]+", "", regex=True)
-        self.name_codes = pd.factorize(keys.where(keys != "", names.str.lower()))[0]
+        keys = keys.where(keys != "", names.str.lower())
+        self.concept_codes = concept_codes(keys, self._classes(bundle))
+
+    def _classes(self, bundle) -> pd.Series | None:
+        """Each row's concept class ("" for none), from the bundle's CONCEPT_CLASSES if any."""
+        if not bundle.has(CONCEPT_CLASSES):
+            return None
+        table = pd.read_csv(
+            bundle.file(CONCEPT_CLASSES), sep="\t", dtype=str, keep_default_na=False
+        )
+        return self.table["id"].map(dict(zip(table["id"], table["class"]))).fillna("")
 
     def __len__(self) -> int:
         return len(self.table)
@@ -102,8 +112,9 @@ class ConceptCatalog:
     def top(
         self, emb: np.ndarray, k: int, rows: np.ndarray, exact: bool = False, proposals=None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The k best of `rows` for each query vector, one per name (a concept named alike in
-        several ontologies appears once, as its best-scoring entry): (catalog rows [n, k'], -1
+        """The k best of `rows` for each query vector, one per concept (a concept named alike in
+        several ontologies, or one class of cross-referenced ids, appears once, as its
+        best-scoring entry): (catalog rows [n, k'], -1
         where fewer; scores [n, k'], NaN there), k' = min(k, len(rows)) so a huge k costs nothing.
 
         Candidates come from each query itself, or with proposals = (vectors [g, dim], each
@@ -148,7 +159,7 @@ class ConceptCatalog:
             member = members >= 0
             query_candidates = np.broadcast_to(shared[:, None, :], scores.shape)[member]
             queries = members[member]
-            best[queries], best_scores[queries] = self._best_per_name(
+            best[queries], best_scores[queries] = self._best_per_concept(
                 scores[member], query_candidates, k
             )
         return best, best_scores
@@ -178,35 +189,38 @@ class ConceptCatalog:
         scores = (queries @ codes.transpose(0, 2, 1)) * scales
         return np.where(np.isfinite(scores), scores, -np.inf)
 
-    def _best_per_name(self, scores: np.ndarray, candidates: np.ndarray, k: int):
-        """The k best candidates [n, c] of each query by their scores [n, c], one per name;
-        ties (one name in two ontologies) go to the earlier catalog row. Ranked among each
-        query's SHORTLIST * k best only, where those hold k names that all beat every other
+    def _best_per_concept(self, scores: np.ndarray, candidates: np.ndarray, k: int):
+        """The k best candidates [n, c] of each query by their scores [n, c], one per concept
+        (concept_codes); ties go to the earlier catalog row. Ranked among each
+        query's SHORTLIST * k best only, where those hold k concepts that all beat every other
         candidate (the same result, a fraction of the sorting); among all of them elsewhere."""
         shortlist = SHORTLIST * k
         if scores.shape[1] <= shortlist:
-            return self._ranked_per_name(scores, candidates, k)
+            return self._ranked_per_concept(scores, candidates, k)
         part = np.argpartition(-scores, shortlist, axis=1)
         beyond = np.take_along_axis(scores, part[:, shortlist : shortlist + 1], 1)[:, 0]
         part = part[:, :shortlist]
-        best, best_scores = self._ranked_per_name(
+        best, best_scores = self._ranked_per_concept(
             np.take_along_axis(scores, part, 1), np.take_along_axis(candidates, part, 1), k
         )
-        redo = ~(best_scores[:, -1] > beyond)  # fewer than k names there, or a tie at the cut
+        redo = ~(best_scores[:, -1] > beyond)  # fewer than k concepts there, or a tie at the cut
         if redo.any():
-            best[redo], best_scores[redo] = self._ranked_per_name(scores[redo], candidates[redo], k)
+            best[redo], best_scores[redo] = self._ranked_per_concept(
+                scores[redo], candidates[redo], k
+            )
         return best, best_scores
 
-    def _ranked_per_name(self, scores: np.ndarray, candidates: np.ndarray, k: int):
+    def _ranked_per_concept(self, scores: np.ndarray, candidates: np.ndarray, k: int):
         order = np.lexsort((candidates, -scores), axis=1)
         candidates = np.take_along_axis(candidates, order, 1)
         scores = np.take_along_axis(scores, order, 1)
-        names = self.name_codes[candidates]
-        by_name = np.argsort(names, axis=1, kind="stable")
-        sorted_names = np.take_along_axis(names, by_name, 1)
-        repeat = np.zeros(names.shape, dtype=bool)
-        repeat[:, 1:] = sorted_names[:, 1:] == sorted_names[:, :-1]
-        np.put_along_axis(repeat, by_name, repeat.copy(), 1)  # a later entry of an earlier name
+        concepts = self.concept_codes[candidates]
+        by_concept = np.argsort(concepts, axis=1, kind="stable")
+        sorted_concepts = np.take_along_axis(concepts, by_concept, 1)
+        repeat = np.zeros(concepts.shape, dtype=bool)
+        repeat[:, 1:] = sorted_concepts[:, 1:] == sorted_concepts[:, :-1]
+        # a later entry of an earlier concept
+        np.put_along_axis(repeat, by_concept, repeat.copy(), 1)
         keep = ~repeat & np.isfinite(scores)
         rank = np.cumsum(keep, axis=1) - 1
         keep &= rank < k
@@ -254,6 +268,23 @@ class ConceptCatalog:
         if unknown:
             raise InputError(f"unknown types {shown(unknown, 200)}; this model has {known}")
         return types
+
+
+def concept_codes(name_keys: pd.Series, classes: pd.Series | None) -> np.ndarray:
+    """One code per concept: rows that share a name key or a class ("type 2 diabetes mellitus" of
+    DOID, "type ii diabetes mellitus" of EFO), directly or through others, share a code."""
+    by_name = pd.factorize(name_keys)[0]
+    if classes is None:
+        return by_name
+    in_class = (classes != "").to_numpy()
+    by_class = pd.factorize(classes[in_class])[0]
+    code = by_name.copy()
+    while True:
+        before = code.copy()
+        code[in_class] = pd.Series(code[in_class]).groupby(by_class).transform("min").to_numpy()
+        code = pd.Series(code).groupby(by_name).transform("min").to_numpy(copy=True)
+        if (code == before).all():
+            return code
 
 
 def _padded(points: np.ndarray) -> np.ndarray:

@@ -443,7 +443,7 @@ class Model:
         return self.catalog.parse_types(types, also=(SNP_TYPE,)) or None
 
     def _search(self, emb, queries, query_rsids, snp_queries, k, types):
-        """Top k per query: catalog concepts (one per name; for a SNP query no genes or
+        """Top k per query: catalog concepts (one per concept; for a SNP query no genes or
         identifier-like names unless types ask for them, see ConceptCatalog.candidates), plus
         every SNP but the query itself if types include "snp"."""
         found = [[] for _ in queries]  # per query: (score, id, name, type)

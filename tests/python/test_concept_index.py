@@ -101,7 +101,7 @@ def test_the_committed_scan_graph_is_the_one_export_builds():
 
 
 def test_names_picked_from_a_shortlist_are_those_of_all_candidates(shipped):
-    """catalog._best_per_name ranks each query's SHORTLIST * k best and falls back to all its
+    """catalog._best_per_concept ranks each query's SHORTLIST * k best and falls back to all its
     candidates where those do not settle it: the same rows and scores, ties included."""
     from pygenerel.runtime import catalog as catalog_module
 
@@ -111,8 +111,8 @@ def test_names_picked_from_a_shortlist_are_those_of_all_candidates(shipped):
     scores = np.round(rng.normal(size=candidates.shape), 1).astype(np.float32)  # many ties
     scores[::7, 100:] = -np.inf
     for k in (1, 5, 40):
-        shortlisted = catalog._best_per_name(scores, candidates, k)
-        full = catalog._ranked_per_name(scores, candidates, k)
+        shortlisted = catalog._best_per_concept(scores, candidates, k)
+        full = catalog._ranked_per_concept(scores, candidates, k)
         assert np.array_equal(shortlisted[0], full[0])
         assert np.array_equal(shortlisted[1], full[1], equal_nan=True)
     assert catalog_module.SHORTLIST * 5 < candidates.shape[1]  # the shortlist was used

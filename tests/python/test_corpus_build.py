@@ -16,7 +16,7 @@ from pygenerel.corpus.split import pair_keys
 
 TABLES = ("rsid_positions",)
 SCHEMAS = {
-    "concepts": ["id", "name", "type", "source", "synonyms"],
+    "concepts": ["id", "name", "type", "source", "synonyms", "class"],
     "snps": ["rsid", "chr", "pos_grch37", "pos_grch38", "a1", "a2", "sources"],
     "genes": ["symbol", "name", "hgnc_id", "ensembl_id", "chr", "start", "end", "strand", "tss"],
     "links": [
@@ -352,6 +352,20 @@ def ontologies_classes(raw_dir, tables):
     named = concepts[concepts["type"].isin(["disease", "phenotype", "trait"])]
     classes.add_same_names(named["id"], named["name"])
     return classes
+
+
+def test_concept_classes_name_the_ids_of_one_concept(tables, ontologies_classes):
+    concepts = tables["concepts"].set_index("id")
+    one = concepts.loc[["DOID:9352", "MONDO:0005148", "EFO:0001360"], "class"]  # type 2 diabetes
+    assert one.nunique() == 1 and one.iloc[0] != ""
+    assert concepts.loc["DOID:9352", "class"] != concepts.loc["DOID:9744", "class"]  # type 1
+    # every union that xrefs and names alone make is in the build's classes
+    keys = ontologies_classes.keys(concepts.index).to_numpy()
+    shared = pd.Series(keys).duplicated(keep=False).to_numpy()
+    grouped = pd.DataFrame({"key": keys[shared], "class": concepts["class"].to_numpy()[shared]})
+    assert (grouped["class"] != "").all()
+    assert (grouped.groupby("key")["class"].nunique() == 1).all()
+    assert (concepts["class"] == "").mean() > 0.5  # most concepts are alone in their class
 
 
 def test_cli_reports_a_bad_raw_folder(tmp_path):

@@ -306,7 +306,7 @@ def test_neighbors_caps_a_huge_k_and_takes_whole_doubles(model):
     start = time.perf_counter()
     table = model.neighbors("asthma", k=10**9)
     assert time.perf_counter() - start < 30
-    names = model.catalog.name_codes[model.catalog.candidates()]  # one row per name, by default
+    names = model.catalog.concept_codes[model.catalog.candidates()]  # one row per concept
     assert len(table) == len(set(names))
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
     assert model.neighbors("asthma", k=3.0)["rank"].tolist() == [1, 2, 3]  # R's numbers are doubles

@@ -1,13 +1,18 @@
 """Top concepts worth reading (issue 11): for SNP rows no gene or clone names by default (the
-nearest genes are their own column), no isotope-labelled tracers, one entry per name, names shown
-as text rather than HTML, and --types still selects anything."""
+nearest genes are their own column), no isotope-labelled tracers, one entry per concept (its
+names in several ontologies merged), names shown as text rather than HTML, and --types still
+selects anything."""
+
+import json
+import shutil
 
 import pandas as pd
 import pytest
 
 from pygenerel.annotation import annotate
+from pygenerel.export import add_concept_classes
 from pygenerel.runtime import load_model
-from pygenerel.runtime.catalog import IDENTIFIER_LIKE, RADIOLABELLED
+from pygenerel.runtime.catalog import IDENTIFIER_LIKE, RADIOLABELLED, concept_codes
 
 UC = "topr_UC_UKBB_p1e-3_hg38.tsv.gz"
 K = 5
@@ -113,3 +118,54 @@ def test_isotope_labelled_tracers_only_when_their_type_is_asked_for(model):
     drugs = catalog.candidates(["drug"])
     assert tracer[drugs].sum() == tracer.sum()
     assert "[3h]maraviroc" in set(catalog.table["name"][drugs])
+
+
+def test_concept_codes_join_names_and_classes_through_each_other():
+    keys = pd.Series(["a", "b", "b", "c", "d", "e"])
+    classes = pd.Series(["X", "X", "", "", "Y", "Y"])
+    codes = concept_codes(keys, classes)  # a-X-b-b, then c alone, then d-Y-e
+    assert codes[0] == codes[1] == codes[2] and len({codes[0], codes[3], codes[4]}) == 3
+    assert codes[4] == codes[5]
+    assert (concept_codes(keys, None) == pd.factorize(keys)[0]).all()  # bundles without classes
+
+
+def test_one_entry_per_concept_class(model, leads):
+    catalog = model.catalog
+    rows = catalog.rows(["DOID:9352", "MONDO:0005148", "EFO:0001360"])  # type 2 diabetes
+    assert len(set(catalog.concept_codes[rows])) == 1
+    assert catalog.concept_codes[catalog.rows(["DOID:9744"])[0]] != catalog.concept_codes[rows[0]]
+    found = model.neighbors("type 2 diabetes mellitus", k=20)
+    assert len(set(found["id"]) & {"DOID:9352", "MONDO:0005148", "EFO:0001360"}) == 1
+    result = annotate(leads, top_k=K, model=model, build="GRCh38")
+    code_of = dict(zip(catalog.table["id"], catalog.concept_codes))
+    for ids in tops(result, "id").itertuples(index=False):
+        found = [code_of[i] for i in ids if pd.notna(i) and i != ""]
+        assert len(found) == len(set(found)) and found
+
+
+def test_add_concept_classes_gives_an_older_bundle_what_export_writes(
+    tiny_bundle_dir, corpus_dir, tmp_path
+):
+    older = shutil.copytree(tiny_bundle_dir, tmp_path / "bundle")
+    manifest = json.loads((older / "manifest.json").read_text())
+    exported = (older / "concept_classes.tsv.gz").read_bytes()
+    (older / "concept_classes.tsv.gz").unlink()
+    del manifest["files"]["concept_classes.tsv.gz"], manifest["concept_classes"]
+    (older / "manifest.json").write_text(json.dumps(manifest))
+    alone = load_model(older).catalog.concept_codes  # no classes: ids apart
+    add_concept_classes(older, corpus_dir / "concepts.parquet")
+    added = json.loads((older / "manifest.json").read_text())["concept_classes"]
+    assert added == json.loads((tiny_bundle_dir / "manifest.json").read_text())["concept_classes"]
+    assert pd.read_csv(older / "concept_classes.tsv.gz", sep="\t").equals(
+        pd.read_csv(pd.io.common.BytesIO(exported), sep="\t", compression="gzip")
+    )
+    merged = load_model(older).catalog.concept_codes
+    assert len(set(merged)) < len(set(alone)) - 5_000  # 127,693 names, 119,409 concepts
+
+
+def test_the_shipped_catalog_lists_type_2_diabetes_once(default_bundle_dir):
+    shipped = load_model(default_bundle_dir)
+    found = shipped.neighbors("type 2 diabetes", k=10)
+    # DOID, MONDO, EFO, HPO, phecode and the GWAS Catalog each name it
+    assert found["name"].str.lower().str.fullmatch("type (?:2|ii) diabetes( mellitus)?").sum() == 1
+    assert "Type 1 diabetes" in set(found["name"])  # a different concept stays

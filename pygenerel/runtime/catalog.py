@@ -112,10 +112,10 @@ class ConceptCatalog:
     def top(
         self, emb: np.ndarray, k: int, rows: np.ndarray, exact: bool = False, proposals=None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The k best of `rows` for each query vector, one per concept (a concept named alike in
-        several ontologies, or one class of cross-referenced ids, appears once, as its
-        best-scoring entry): (catalog rows [n, k'], -1
-        where fewer; scores [n, k'], NaN there), k' = min(k, len(rows)) so a huge k costs nothing.
+        """The k best of `rows` for each query vector, one per concept (a name spelt alike in
+        several ontologies, or a class of cross-referenced ids, appears once, as its best-scoring
+        entry): (catalog rows [n, k'], -1 where fewer; scores [n, k'], NaN there),
+        k' = min(k, len(rows)) so a huge k costs nothing.
 
         Candidates come from each query itself, or with proposals = (vectors [g, dim], each
         query's row among them, -1: itself) from its proposal, shared by the queries near it: one

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pygenerel.arguments import whole_number
-from pygenerel.errors import InputError, shown
+from pygenerel.errors import BundleError, InputError, shown
 from pygenerel.runtime.bundle import CONCEPT_CLASSES, CONCEPT_INDEX, CONCEPTS
 from pygenerel.runtime.concept_index import ConceptIndex
 from pygenerel.runtime.concept_vectors import ConceptVectors
@@ -74,6 +74,8 @@ class ConceptCatalog:
         table = pd.read_csv(
             bundle.file(CONCEPT_CLASSES), sep="\t", dtype=str, keep_default_na=False
         )
+        if not {"id", "class"} <= set(table.columns):
+            raise BundleError(f"{bundle.path}: {CONCEPT_CLASSES} needs the columns id and class")
         return self.table["id"].map(dict(zip(table["id"], table["class"]))).fillna("")
 
     def __len__(self) -> int:

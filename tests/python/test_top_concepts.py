@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from pygenerel.annotation import annotate
+from pygenerel.errors import BundleError
 from pygenerel.export import add_concept_classes
 from pygenerel.runtime import load_model
+from pygenerel.runtime.bundle import sha256_file
 from pygenerel.runtime.catalog import IDENTIFIER_LIKE, RADIOLABELLED, concept_codes
 
 UC = "topr_UC_UKBB_p1e-3_hg38.tsv.gz"
@@ -169,3 +171,14 @@ def test_the_shipped_catalog_lists_type_2_diabetes_once(default_bundle_dir):
     # DOID, MONDO, EFO, HPO, phecode and the GWAS Catalog each name it
     assert found["name"].str.lower().str.fullmatch("type (?:2|ii) diabetes( mellitus)?").sum() == 1
     assert "Type 1 diabetes" in set(found["name"])  # a different concept stays
+
+
+def test_a_concept_classes_file_without_its_columns_is_refused(tiny_bundle_dir, tmp_path):
+    bundle = shutil.copytree(tiny_bundle_dir, tmp_path / "bundle")
+    path = bundle / "concept_classes.tsv.gz"
+    pd.DataFrame({"id": ["DOID:9352"], "group": ["x"]}).to_csv(path, sep="\t", index=False)
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    manifest["files"]["concept_classes.tsv.gz"] = sha256_file(path)
+    (bundle / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BundleError, match="concept_classes.tsv.gz needs the columns id and class"):
+        load_model(bundle).neighbors("asthma")

@@ -14,7 +14,12 @@ from pygenerel.errors import BundleError
 from pygenerel.export import add_concept_classes
 from pygenerel.runtime import load_model
 from pygenerel.runtime.bundle import sha256_file
-from pygenerel.runtime.catalog import IDENTIFIER_LIKE, RADIOLABELLED, concept_codes
+from pygenerel.runtime.catalog import (
+    IDENTIFIER_LIKE,
+    NUMBERED_REAGENT,
+    RADIOLABELLED,
+    concept_codes,
+)
 
 UC = "topr_UC_UKBB_p1e-3_hg38.tsv.gz"
 K = 5
@@ -111,15 +116,21 @@ def test_names_are_shown_as_text_and_embedded_as_the_model_learned_them(model):
     assert not catalog.search("beta estradiol")["name"].str.contains(MARKUP).any()
 
 
-def test_isotope_labelled_tracers_only_when_their_type_is_asked_for(model):
+@pytest.mark.parametrize(
+    ("pattern", "example", "at_least"),
+    [(RADIOLABELLED, "[3h]maraviroc", 100), (NUMBERED_REAGENT, "jak3 inhibitor vi", 20)],
+)
+def test_tracers_and_numbered_reagents_only_when_drugs_are_asked_for(
+    model, pattern, example, at_least
+):
     catalog = model.catalog
-    tracer = catalog.table["name"].str.contains(RADIOLABELLED).to_numpy()
-    assert tracer.sum() > 100  # [125i]vip (human), [3h]maraviroc, ...
+    reagent = catalog.table["name"].str.contains(pattern).to_numpy()
+    assert reagent.sum() > at_least
     for snp_query in (False, True):
-        assert not tracer[catalog.candidates(snp_query=snp_query)].any()
+        assert not reagent[catalog.candidates(snp_query=snp_query)].any()
     drugs = catalog.candidates(["drug"])
-    assert tracer[drugs].sum() == tracer.sum()
-    assert "[3h]maraviroc" in set(catalog.table["name"][drugs])
+    assert reagent[drugs].sum() == reagent.sum()
+    assert example in set(catalog.table["name"][drugs])
 
 
 def test_concept_codes_join_names_and_classes_through_each_other():

@@ -24,10 +24,12 @@ from pygenerel.runtime.names import readable_names
 
 # Names that are identifiers more than names, look-alikes of one another in the text space and
 # never a useful default top concept: clone and placeholder genes (RP11-1072A3.3, AF064858.10,
-# LOC100128288, KIAA1217), unnamed metabolites ("X-18899 measurement") and research compound codes
+# LOC100128288, KIAA1217), unnamed metabolites ("X-18899 measurement"), MeSH's chromosome headings
+# ("Chromosomes, Human, Pair 2": where a SNP is, not what it does) and research compound codes
 # (drugs only: "cx516", "vx-809"; a gene symbol such as IL23R looks the same).
 IDENTIFIER_LIKE = (
-    r"^(RP\d+-|CT[ABCD]-|[A-Z]{1,2}\d{6}\.\d+$|LOC\d+$|ENSG\d+|KIAA\d+$|FLJ\d+$|X-\d{4,} )"
+    r"^(RP\d+-|CT[ABCD]-|[A-Z]{1,2}\d{6}\.\d+$|LOC\d+$|ENSG\d+|KIAA\d+$|FLJ\d+$|X-\d{4,} "
+    r"|Chromosomes, Human\b)"
 )
 COMPOUND_CODE = r"^[A-Za-z]{1,4}-?\d{2,}[A-Za-z]?\d*$"
 # Tracer copies of a ligand, labelled with an isotope: "[125i]vip (human)", "[3h]maraviroc",

@@ -117,20 +117,24 @@ def test_names_are_shown_as_text_and_embedded_as_the_model_learned_them(model):
 
 
 @pytest.mark.parametrize(
-    ("pattern", "example", "at_least"),
-    [(RADIOLABELLED, "[3h]maraviroc", 100), (NUMBERED_REAGENT, "jak3 inhibitor vi", 20)],
+    ("pattern", "example", "kind", "at_least"),
+    [
+        (RADIOLABELLED, "[3h]maraviroc", "drug", 100),
+        (NUMBERED_REAGENT, "jak3 inhibitor vi", "drug", 20),
+        ("^Chromosomes, Human", "Chromosomes, Human, Pair 2", "anatomy", 20),
+    ],
 )
-def test_tracers_and_numbered_reagents_only_when_drugs_are_asked_for(
-    model, pattern, example, at_least
+def test_reagents_and_chromosome_headings_only_when_their_type_is_asked_for(
+    model, pattern, example, kind, at_least
 ):
     catalog = model.catalog
-    reagent = catalog.table["name"].str.contains(pattern).to_numpy()
-    assert reagent.sum() > at_least
+    found = catalog.table["name"].str.contains(pattern).to_numpy()
+    assert found.sum() > at_least
     for snp_query in (False, True):
-        assert not reagent[catalog.candidates(snp_query=snp_query)].any()
-    drugs = catalog.candidates(["drug"])
-    assert reagent[drugs].sum() == reagent.sum()
-    assert example in set(catalog.table["name"][drugs])
+        assert not found[catalog.candidates(snp_query=snp_query)].any()
+    asked = catalog.candidates([kind])
+    assert found[asked].sum() == found.sum()
+    assert example in set(catalog.table["name"][asked])
 
 
 def test_concept_codes_join_names_and_classes_through_each_other():

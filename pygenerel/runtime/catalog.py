@@ -38,7 +38,7 @@ COMPOUND_CODE = r"^[A-Za-z]{1,4}-?\d{2,}[A-Za-z]?\d*$"
 RADIOLABELLED = r"\[\d+[a-z]{1,2}(?:,\d+[a-z]{1,2})*\]"
 # Tool compounds numbered in a vendor's series, look-alikes of one another: "jak3 inhibitor ii",
 # "jak3 inhibitor iv", "jak3 inhibitor vi" (drugs only: 43 in the shipped catalog).
-NUMBERED_REAGENT = r".*\binhibitor [ivx]{1,5}$"
+NUMBERED_REAGENT = r"\binhibitor [ivx]{1,5}$"
 GENE = "gene"
 QUERY_BLOCK = 256  # queries scored against the whole catalog at once: bounds the score matrix
 RESCORE_BLOCK = 16  # proposers whose candidates are rescored at once: their vectors stay small
@@ -65,7 +65,7 @@ class ConceptCatalog:
         self._rows = None
         names = self.table["name"]
         drug = self.table["type"] == "drug"
-        code = (names.str.match(COMPOUND_CODE) | names.str.match(NUMBERED_REAGENT)) & drug
+        code = (names.str.match(COMPOUND_CODE) | names.str.contains(NUMBERED_REAGENT)) & drug
         tracer = names.str.contains(RADIOLABELLED)
         self.identifier_like = (names.str.match(IDENTIFIER_LIKE) | code | tracer).to_numpy(bool)
         # one key per name, however cased or punctuated: "Crohn's disease" from DOID, EFO and HPO

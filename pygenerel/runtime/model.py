@@ -31,7 +31,6 @@ from pygenerel.runtime.evidence import NONE as NO_EVIDENCE
 from pygenerel.runtime.evidence import Evidence
 from pygenerel.runtime.items import parse_items
 from pygenerel.runtime.locus_encoder import LocusEncoder
-from pygenerel.runtime.names import readable_names
 from pygenerel.runtime.nearby_genes import NearbyGenes
 from pygenerel.runtime.percentile import Reference, concept_reference, locus_reference
 from pygenerel.runtime.snp_index import SnpIndex, position_keys, whole_positions
@@ -345,10 +344,13 @@ class Model:
         """How each item was resolved: item, kind (snp, text, none), how, rsid (vocabulary SNP),
         name (the catalog name of a concept id)."""
         parsed, _, how, rsid, kinds = self._resolve(items, kind, build)
-        texts = pd.Series([t if h == "id" else "" for t, h in zip(parsed.text, how)], dtype=object)
-        name = readable_names(texts).tolist()
+        ids = np.flatnonzero(how == "id")
+        name = np.full(len(how), "", dtype=object)
+        if len(ids):  # the catalog's name as shown, not the text embedded
+            rows = self.catalog.rows([parsed.concept_id[i] for i in ids])
+            name[ids] = self.catalog.table["name"].to_numpy()[rows]
         return pd.DataFrame(
-            {"item": parsed.raw, "kind": kinds, "how": how, "rsid": rsid, "name": name}
+            {"item": parsed.raw, "kind": kinds, "how": how, "rsid": rsid, "name": name.tolist()}
         )
 
     def explain(self, snp, trait, n=5, build="GRCh38") -> dict:

@@ -61,15 +61,27 @@ class SnpNeighbourhood:
 
     def mean(self, chroms, pos38) -> np.ndarray:
         """float32 [n, dim]: each position's weighted neighbour mean (zeros where none)."""
+        out = np.empty((len(pos38), self.dim), dtype=np.float32)
+        for at, mean in self._means(chroms, pos38):
+            out[at] = mean
+        return out
+
+    def _means(self, chroms, pos38):
+        """(positions, their neighbour means) a chunk at a time, every position once: a chunk's
+        rows stay in cache, and no genome-wide temporary is made."""
         codes = chrom_codes(chroms)
         pos = np.asarray(pos38, dtype=np.int64)
-        out = np.zeros((len(pos), self.dim), dtype=np.float32)
+        alone = np.ones(len(pos), dtype=bool)
         for code, sums in self._by_chrom.items():
             found = np.flatnonzero((codes == code) & (pos > 0))
+            alone[found] = False
             for lo in range(0, len(found), CHUNK):
                 at = found[lo : lo + CHUNK]
-                out[at] = self._mean_on_chrom(*sums, pos[at])
-        return out
+                yield at, self._mean_on_chrom(*sums, pos[at])
+        alone = np.flatnonzero(alone)
+        for lo in range(0, len(alone), CHUNK):
+            at = alone[lo : lo + CHUNK]
+            yield at, np.zeros((len(at), self.dim), dtype=np.float32)
 
     def _mean_on_chrom(self, known, sums, pos) -> np.ndarray:
         """The neighbours before pos are rows [first_up, near) of the upstream sums (sums[:n]),
@@ -93,16 +105,19 @@ class SnpNeighbourhood:
         total = np.einsum("nk,nkd->nd", carry, sums[ends])
         return total[:, :-1] / np.maximum(total[:, -1:], 1.0)  # its last column: the weights
 
-    def smooth(self, chroms, pos38, embeddings: np.ndarray) -> np.ndarray:
-        """normalise(embeddings + strength * neighbour mean), row by row (in place: a genome-wide
-        table's rows are a gigabyte)."""
+    def smooth(self, chroms, pos38, embeddings: np.ndarray, rows=None) -> np.ndarray:
+        """normalise(embeddings[rows] + strength * neighbour mean) per position; rows (default:
+        one embedding per position) lets positions share an embedding without copying it out."""
         embeddings = np.asarray(embeddings, dtype=np.float32)
-        mixed = self.mean(chroms, pos38)
-        mixed *= np.float32(self.strength)
-        mixed += embeddings
-        norm = np.sqrt(np.einsum("nd,nd->n", mixed, mixed))
-        mixed /= np.maximum(norm, 1e-12)[:, None]
-        return mixed
+        rows = np.arange(len(pos38)) if rows is None else np.asarray(rows, dtype=np.int64)
+        out = np.empty((len(rows), embeddings.shape[1]), dtype=np.float32)
+        for at, mixed in self._means(chroms, pos38):
+            mixed *= np.float32(self.strength)
+            mixed += embeddings[rows[at]]
+            norm = np.sqrt(np.einsum("nd,nd->n", mixed, mixed))
+            mixed /= np.maximum(norm, 1e-12)[:, None]
+            out[at] = mixed
+        return out
 
 
 def _decayed_sums(pos, values, decay) -> np.ndarray:

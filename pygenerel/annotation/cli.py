@@ -128,8 +128,10 @@ def annotate(
     generel_<trait>_pct per --trait (and generel_<trait>_evidence with --explain) and, with --top-k, generel_genes (nearest genes) and
     generel_top<r>_{id,name,type,score}.
     """
+    from pygenerel.allocator import reuse_freed_memory
     from pygenerel.annotation.annotate import annotate_file
 
+    reuse_freed_memory()
     annotate_file(
         table,
         out=out,

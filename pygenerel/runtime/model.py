@@ -226,7 +226,7 @@ class Model:
         group, first = distinct_rows(keys)
         first = at[first]
         vectors = self.neighbourhood.smooth(
-            placed.chroms[first], placed.pos[first], placed.vectors[placed.which[first]]
+            placed.chroms[first], placed.pos[first], placed.vectors, rows=placed.which[first]
         )
         which = np.full(len(placed.which), -1, dtype=np.int64)
         which[at] = group

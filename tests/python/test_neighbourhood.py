@@ -86,3 +86,21 @@ def test_a_locus_far_from_every_vocabulary_snp_keeps_its_embedding(vocabulary):
     assert (hood.mean(["1", "nope"], [far, 5]) == 0).all()
     own = emb[:2]
     assert np.allclose(hood.smooth(["1", "nope"], [far, 5], own), own, atol=1e-6)
+
+
+def test_smoothing_shared_rows_equals_smoothing_their_copies(vocabulary):
+    """smooth(rows=...) reads each position's embedding from a shared table, chunk by chunk:
+    the same as handing it a copy per position, on several chromosomes, in any order, for more
+    positions than a chunk holds, and for a position on no chromosome."""
+    snps, emb = vocabulary
+    hood = SnpNeighbourhood(snps["chr"], snps["pos_grch38"], emb)
+    rng = np.random.default_rng(2)
+    picked = rng.choice(len(snps), 5_000)
+    chroms = snps["chr"].to_numpy(dtype=object)[picked]
+    chroms[7] = "nope"
+    pos = snps["pos_grch38"].to_numpy()[picked] + rng.integers(-50_000, 50_000, len(picked))
+    rows = rng.integers(0, 40, len(picked))  # 40 shared embeddings
+    shared = hood.smooth(chroms, pos, emb[:40], rows=rows)
+    np.testing.assert_array_equal(shared, hood.smooth(chroms, pos, emb[rows]))
+    np.testing.assert_allclose(np.linalg.norm(shared, axis=1), 1, atol=1e-6)
+    assert np.allclose(shared[7], emb[rows[7]], atol=1e-6)  # no chromosome: kept as it was

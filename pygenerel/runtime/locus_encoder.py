@@ -32,7 +32,9 @@ class LocusEncoder:
         batch_size: int = 4096,
     ):
         manifest = bundle.manifest
-        self.session = make_session(bundle.file(SNP_ENCODER), threads)
+        # no spinning: between its batches, numpy mixes genes and the writer compresses output
+        # on the same cores (1M rows: 10.1 s against 10.8 s with spinning threads)
+        self.session = make_session(bundle.file(SNP_ENCODER), threads, spin=False)
         widths = {i.name: i.shape[-1] for i in self.session.get_inputs()}
         fits = (
             widths.get(SNP_INPUTS[0]) == len(manifest["bin_scales"])

@@ -22,11 +22,15 @@ from pygenerel.runtime.bundle import TEXT_INPUTS, TEXT_OUTPUT
 PARALLEL_TEXTS = 256  # texts encoded alone at once from which every core takes a share
 
 
-def make_session(path, threads: int | None = None) -> ort.InferenceSession:
+def make_session(path, threads: int | None = None, spin: bool = True) -> ort.InferenceSession:
+    """A CPU session; spin=False lets its threads sleep between runs instead of busy-waiting
+    for the next one, leaving the cores to the numpy and I/O work done between them."""
     options = ort.SessionOptions()
     if threads:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+    if not spin:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 

@@ -15,6 +15,7 @@ from pygenerel.export import add_concept_classes
 from pygenerel.runtime import load_model
 from pygenerel.runtime.bundle import sha256_file
 from pygenerel.runtime.catalog import (
+    COMPOUND_CODE,
     IDENTIFIER_LIKE,
     NUMBERED_REAGENT,
     RADIOLABELLED,
@@ -135,6 +136,21 @@ def test_reagents_and_chromosome_headings_only_when_their_type_is_asked_for(
     asked = catalog.candidates([kind])
     assert found[asked].sum() == found.sum()
     assert example in set(catalog.table["name"][asked])
+
+
+def test_drugs_named_by_a_code_only_when_drugs_are_asked_for(model):
+    """Codes that mix digits and letters ("ags-1c4d4") topped a strong UC locus (RORC) once."""
+    catalog = model.catalog
+    names = catalog.table["name"]
+    code = (names.str.match(COMPOUND_CODE) & (catalog.table["type"] == "drug")).to_numpy()
+    assert code.sum() > 2_000
+    for snp_query in (False, True):
+        assert not code[catalog.candidates(snp_query=snp_query)].any()
+    codes = {"ags-1c4d4", "imc-3c5", "a2p5p", "ly294002"}
+    assert codes <= set(names[catalog.candidates(["drug"])])
+    shown = set(names[catalog.candidates()])
+    assert not codes & shown
+    assert {"4α-pdd", "imatinib"} <= shown  # names, not codes
 
 
 def test_concept_codes_join_names_and_classes_through_each_other():

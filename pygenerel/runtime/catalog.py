@@ -24,15 +24,15 @@ from pygenerel.runtime.names import readable_names
 
 # Names that are identifiers more than names, look-alikes of one another in the text space and
 # never a useful default top concept: clone and placeholder genes (RP11-1072A3.3, AF064858.10,
-# LOC100128288, KIAA1217), unnamed metabolites ("X-18899 measurement"), MeSH's chromosome headings
-# ("Chromosomes, Human, Pair 2": where a SNP is, not what it does) and research compound codes
-# (drugs only: "cx516", "vx-809"; a gene symbol such as IL23R looks the same).
+# LOC100128288, KIAA1217), unnamed metabolites ("X-18899 measurement") and MeSH's chromosome
+# headings ("Chromosomes, Human, Pair 2": where a SNP is, not what it does).
 IDENTIFIER_LIKE = (
     r"^(RP\d+-|CT[ABCD]-|[A-Z]{1,2}\d{6}\.\d+$|LOC\d+$|ENSG\d+|KIAA\d+$|FLJ\d+$|X-\d{4,} "
     r"|Chromosomes, Human\b)"
 )
-# Drugs named by a code: a series and a number ("a-317567", "ly294002"), or a code mixing digits
-# and letters ("ags-1c4d4", "imc-3c5", "a2p5p"): 2,209 drugs in the shipped catalog
+# Research compounds named by a code, identifier-like too: a series and a number ("cx516", "vx-809",
+# "ly294002"), or a code mixing digits and letters ("ags-1c4d4", "imc-3c5", "a2p5p"): 2,209 drugs
+# in the shipped catalog. Drugs only: a gene symbol such as IL23R looks the same.
 COMPOUND_CODE = (
     r"^[A-Za-z]{1,4}-?\d{2,}[A-Za-z]?\d*$"
     r"|^[A-Za-z]{1,5}-?\d+(?:[A-Za-z]+\d+)+[A-Za-z]*$"

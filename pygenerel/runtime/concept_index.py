@@ -96,8 +96,8 @@ class ConceptIndex:
         self.levels = np.empty((n_concepts, dims), dtype=np.int8)  # centred: 0..15 -> -8..7
         self.levels[:, 0::2], self.levels[:, 1::2] = codes & 15, codes >> 4
         self.levels -= LEVELS // 2
-        self._session = None
-        self._scanned = (None, None)  # (digest of rows, their levels as the scan graph reads them)
+        # (digest of the rows scanned last, their levels, the scan session holding them)
+        self._scanner = (None, None, None)
 
     def project(self, queries: np.ndarray) -> np.ndarray:
         """Queries [m, dim] in the index's space, each scaled to 8-bit integers (zero point 128).
@@ -112,15 +112,20 @@ class ConceptIndex:
     def scan(self, queries: np.ndarray, rows: np.ndarray, room: int) -> np.ndarray:
         """[m, room] positions in `rows` of each query's best candidates by the index, in no
         order (room < len(rows)); the scan graph (index_scan.onnx) runs QUERY_BLOCK at a time."""
-        if self._session is None:
-            self._session = make_session(SCAN_GRAPH)
-        digest = hashlib.sha256(rows.tobytes()).digest()
-        if self._scanned[0] != digest:  # kept for the next call with the same rows
-            levels = np.ascontiguousarray(self.levels[rows].T)
-            self._scanned = (digest, ort.OrtValue.ortvalue_from_numpy(levels))
+        session = self._scan_session(rows)
         projected, k = self.project(queries), np.array([room], dtype=np.int64)
         out = np.empty((len(projected), room), dtype=np.int64)
         for lo in range(0, len(projected), QUERY_BLOCK):
-            feed = {"queries": projected[lo : lo + QUERY_BLOCK], "levels": self._scanned[1], "k": k}
-            out[lo : lo + QUERY_BLOCK] = self._session.run(["top"], feed)[0]
+            feed = {"queries": projected[lo : lo + QUERY_BLOCK], "k": k}
+            out[lo : lo + QUERY_BLOCK] = session.run(["top"], feed)[0]
         return out
+
+    def _scan_session(self, rows: np.ndarray) -> ort.InferenceSession:
+        """The scan graph with the levels of `rows` as its constant matrix, kept for the next
+        call with the same rows (a table's every chunk ranks the same candidate rows)."""
+        digest = hashlib.sha256(rows.tobytes()).digest()
+        if self._scanner[0] != digest:
+            levels = ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(self.levels[rows].T))
+            session = make_session(SCAN_GRAPH, constants={"levels": levels})
+            self._scanner = (digest, levels, session)
+        return self._scanner[2]

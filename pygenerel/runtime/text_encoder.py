@@ -22,10 +22,17 @@ from pygenerel.runtime.bundle import TEXT_INPUTS, TEXT_OUTPUT
 PARALLEL_TEXTS = 256  # texts encoded alone at once from which every core takes a share
 
 
-def make_session(path, threads: int | None = None, spin: bool = True) -> ort.InferenceSession:
+def make_session(
+    path, threads: int | None = None, spin: bool = True, constants: dict | None = None
+) -> ort.InferenceSession:
     """A CPU session; spin=False lets its threads sleep between runs instead of busy-waiting
-    for the next one, leaving the cores to the numpy and I/O work done between them."""
+    for the next one, leaving the cores to the numpy and I/O work done between them.
+    `constants` ({name: OrtValue}, kept alive by the caller as long as the session) replace the
+    graph's initializers of those names: onnxruntime prepacks a constant matrix once, where the
+    same matrix fed as an input is repacked on every run."""
     options = ort.SessionOptions()
+    for name, value in (constants or {}).items():
+        options.add_initializer(name, value)
     if threads:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1

@@ -2,14 +2,17 @@
 
 Top concepts come in two steps: the bundle's compact index (concept_index.py) proposes each
 query's best few hundred candidates, and those are ranked by their real vectors
-(concept_vectors.py), encoded on demand. So the first search needs no catalog embedding, every
-reported score is exact, and only a candidate the index misses can be lost (the shipped index's
-recall: tests/python/test_concept_index.py, bench/concept_index.py). Queries that stand close
-together (the loci of a table, Model.proposals) may share one proposal's candidates, one index scan
+(concept_vectors.py, encoded on demand; scored by the rescore graph, export/search_graphs.py).
+So the first search needs no catalog embedding, every reported score is exact, and only a
+candidate the index misses can be lost (the shipped index's recall:
+tests/python/test_concept_index.py, bench/concept_index.py). Queries that stand close together
+(the loci of a table, Model.proposals) may share one proposal's candidates, one index scan
 for several. Lookup by id and search by name read the table alone.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,6 +24,7 @@ from pygenerel.runtime.concept_index import ConceptIndex
 from pygenerel.runtime.concept_vectors import ConceptVectors
 from pygenerel.runtime.items import concept_id
 from pygenerel.runtime.names import readable_names
+from pygenerel.runtime.text_encoder import make_session
 
 # Names that are identifiers more than names, look-alikes of one another in the text space and
 # never a useful default top concept: clone and placeholder genes (RP11-1072A3.3, AF064858.10,
@@ -50,6 +54,7 @@ RESCORE_BLOCK = 16  # proposers whose candidates are rescored at once: their vec
 SHARED_CANDIDATES = 2  # times the candidates a query gets from a proposal shared with others
 SHORTLIST = 4  # times k: the candidates a query's names are picked from, when they suffice
 BLOCK = 16  # catalog rows per block when picking a query's best candidates (best_columns)
+RESCORE_GRAPH = Path(__file__).with_name("rescore.onnx")  # written by export/search_graphs.py
 
 
 def candidates_for(k: int) -> int:
@@ -68,6 +73,7 @@ class ConceptCatalog:
         self._bundle = bundle
         self._index = None
         self._rows = None
+        self._rescorer = None
         names = self.table["name"]
         drug = self.table["type"] == "drug"
         code = (names.str.match(COMPOUND_CODE) | names.str.contains(NUMBERED_REAGENT)) & drug
@@ -194,12 +200,14 @@ class ConceptCatalog:
 
     def _scores(self, emb, members: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         """Real cosines [b, m, c] of queries emb[members] ([b, m], -1: none) with the
-        candidates [b, c] of their proposer: one matrix product per proposer."""
-        vectors = self.vectors.rows(candidates.ravel())
-        codes = vectors.codes.reshape(*candidates.shape, -1).astype(np.float32)
-        queries = emb[np.maximum(members, 0)]
-        scales = vectors.scales.reshape(candidates.shape)[:, None, :]
-        scores = (queries @ codes.transpose(0, 2, 1)) * scales
+        candidates [b, c] of their proposer (encoded already): one run of the rescore graph."""
+        if self._rescorer is None:  # its threads sleep between runs: the ranking in numpy between
+            # them gets the cores (1M rows --top-k 5: 70 s of CPU, against 78-92 s spinning)
+            self._rescorer = make_session(RESCORE_GRAPH, spin=False)
+        table = self.vectors.table
+        feed = {"codes": table.codes, "scales": table.scales, "candidates": candidates}
+        feed["queries"] = emb[np.maximum(members, 0)]
+        scores = self._rescorer.run(["scores"], feed)[0]
         return np.where(np.isfinite(scores), scores, -np.inf)
 
     def _best_per_concept(self, scores: np.ndarray, candidates: np.ndarray, k: int):

@@ -30,7 +30,7 @@ DIMS = 128  # principal components kept (fewer when the model has fewer dimensio
 LEVELS = 16  # 4 bits per component, two components a byte
 CLIP = 3.0  # standard deviations each side a component's levels span
 QUERY_BLOCK = 256  # queries a scan takes at once: bounds its score matrix
-SCAN_GRAPH = Path(__file__).with_name("index_scan.onnx")  # written by export/index_scan.py
+SCAN_GRAPH = Path(__file__).with_name("index_scan.onnx")  # written by export/search_graphs.py
 
 
 def build_index(vectors: np.ndarray) -> dict[str, np.ndarray]:

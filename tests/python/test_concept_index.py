@@ -94,10 +94,31 @@ def test_the_index_scan_returns_each_querys_integer_top_alone_or_in_a_batch(ship
     assert all(set(a) == set(b) for a, b in zip(found, in_batch))
 
 
-def test_the_committed_scan_graph_is_the_one_export_builds():
-    from pygenerel.export.index_scan import GRAPH, scan_graph
+def test_the_committed_search_graphs_are_those_export_builds():
+    from pygenerel.export.search_graphs import GRAPHS
 
-    assert GRAPH.read_bytes() == scan_graph()
+    for path, build in GRAPHS.items():
+        assert path.read_bytes() == build(), (
+            f"{path.name}: python -m pygenerel.export.search_graphs"
+        )
+
+
+def test_rescoring_gives_each_querys_cosines_alone_or_in_a_block(shipped):
+    """The rescore graph's scores are the queries' cosines with the candidates' int8 vectors,
+    the same for a query alone as among other proposals' queries."""
+    catalog = shipped.catalog
+    rng = np.random.default_rng(1)
+    candidates = rng.choice(catalog.candidates(snp_query=True), (3, 288))
+    catalog.vectors.ensure(candidates.ravel())
+    queries = shipped.embed(["type 2 diabetes", "asthma", "rs7903146", "chr6:32600000"])
+    members = np.array([[0, 1, 2], [3, -1, -1], [1, 3, -1]])
+    block = catalog._scores(queries, members, candidates)
+    vectors = catalog.vectors.table.rows(candidates.ravel()).reshape(3, 288, -1)
+    for b, row in zip(*np.nonzero(members >= 0)):
+        expected = vectors[b].astype(np.float64) @ queries[members[b, row]]
+        assert np.abs(block[b, row] - expected).max() < 1e-6
+        alone = catalog._scores(queries, members[b : b + 1, row : row + 1], candidates[b : b + 1])
+        assert np.abs(alone[0, 0] - block[b, row]).max() <= 1e-6
 
 
 def test_names_picked_from_a_shortlist_are_those_of_all_candidates(shipped):

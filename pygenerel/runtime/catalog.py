@@ -205,8 +205,12 @@ class ConceptCatalog:
             # them gets the cores (1M rows --top-k 5: 70 s of CPU, against 78-92 s spinning)
             self._rescorer = make_session(RESCORE_GRAPH, spin=False)
         table = self.vectors.table
-        feed = {"codes": table.codes, "scales": table.scales, "candidates": candidates}
-        feed["queries"] = emb[np.maximum(members, 0)]
+        feed = {
+            "codes": table.codes,
+            "scales": table.scales,
+            "queries": emb[np.maximum(members, 0)],
+            "candidates": candidates,
+        }
         scores = self._rescorer.run(["scores"], feed)[0]
         return np.where(np.isfinite(scores), scores, -np.inf)
 

@@ -24,7 +24,7 @@
 #'   characters replaced by `_`) and `generel_<trait>_pct`, its percentile against 10,000 loci spread
 #'   over the genome (0.99: more related to the trait than 99% of the genome); and for `top_k` the
 #'   nearest genes `generel_genes` and the columns `generel_top<r>_id`, `_name`, `_type` and
-#'   `_score` (no genes among them unless `types` asks). A bad argument or a missing file gives an
+#'   `_score` (no genes or protein levels among them unless `types` asks). A bad argument or a missing file gives an
 #'   error of class `generel_error`.
 #' @examples
 #' if (generel_available()) {

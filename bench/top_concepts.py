@@ -1,7 +1,7 @@
 """Are the top concepts of a locus worth reading? On real summary statistics, with a bundle:
-- the share of gene or clone names among the top 5 concepts of locus-matched rows, with the
-  default types (genes reported apart in generel_genes) and with every type asked for explicitly
-  (the old default);
+- the share of gene or clone names, or gene products' levels ("moesin measurement"), among the
+  top 5 concepts of locus-matched rows, with the default types (genes reported apart in
+  generel_genes) and with every type asked for explicitly (the old default);
 - the top 5 concepts of the ten strongest loci (lowest P, one lead per 500 kb).
 
     python bench/top_concepts.py [--model DIR] [--raw ../shared/data/raw]
@@ -27,11 +27,18 @@ FILES = {
 K = 5
 
 
-def gene_like_share(result: pd.DataFrame) -> float:
+def gene_like_share(result: pd.DataFrame, catalog) -> float:
     locus = result[result["generel_match"] == "locus"]
-    types = pd.concat([locus[f"generel_top{r}_type"] for r in range(1, K + 1)])
-    names = pd.concat([locus[f"generel_top{r}_name"] for r in range(1, K + 1)])
-    gene_like = (types == "gene") | names.str.match(IDENTIFIER_LIKE).fillna(False)
+    top = {
+        field: pd.concat([locus[f"generel_top{r}_{field}"] for r in range(1, K + 1)])
+        for field in ("id", "name", "type")
+    }
+    products = catalog.table["id"][catalog.gene_product]
+    gene_like = (
+        (top["type"] == "gene")
+        | top["name"].str.match(IDENTIFIER_LIKE).fillna(False)
+        | top["id"].isin(products)
+    )
     return float(gene_like.mean())
 
 
@@ -66,8 +73,9 @@ def main() -> int:
         default = annotate(path, traits=[trait], top_k=K, model=model)
         old = annotate(path, top_k=K, types=every_type, model=model)
         print(
-            f"\n{name}: gene or clone names among the top {K} of locus rows: "
-            f"{gene_like_share(default):.1%} by default, {gene_like_share(old):.1%} with every type"
+            f"\n{name}: gene or clone names or gene products among the top {K} of locus rows: "
+            f"{gene_like_share(default, model.catalog):.1%} by default, "
+            f"{gene_like_share(old, model.catalog):.1%} with every type"
         )
         columns = ["generel_genes", *(f"generel_top{r}_name" for r in range(1, K + 1))]
         shown = [*_columns(default), f"{trait_column(trait)}_pct", *columns]

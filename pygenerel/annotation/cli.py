@@ -78,7 +78,8 @@ def table_options(command):
 @click.option(
     "--types",
     help="Concept types for --top-k, comma-separated (e.g. disease,phenotype) "
-    "[default: every type but genes, which generel_genes lists].",
+    "[default: every type but genes and their products' levels (EFO protein measurements), "
+    "as the nearest genes are listed in generel_genes].",
 )
 @click.option(
     "--p-threshold", type=float, help="Score only rows with P at or below this (others NA)."

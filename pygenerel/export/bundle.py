@@ -20,6 +20,7 @@ import pandas as pd
 from pygenerel.export.concept_classes import write_concept_classes
 from pygenerel.export.concept_index import write_concept_index
 from pygenerel.export.evidence import write_evidence
+from pygenerel.export.gene_products import write_gene_products
 from pygenerel.export.onnx_export import bundle_tokenizer, export_snp_encoder, export_text_encoder
 from pygenerel.export.positions import note_sources, write_positions
 from pygenerel.export.quantize import MIN_AGREEMENT, agreement, quantize_text_encoder
@@ -94,6 +95,9 @@ def export_bundle(
     classes = None
     if "class" in concepts:  # corpora built before it lack it
         classes = write_concept_classes(out_dir, concepts)
+    gene_products = None
+    if "gene_product" in concepts:  # corpora built before it lack it
+        gene_products = write_gene_products(out_dir, concepts)
     evidence = None
     if (corpus_dir / "evidence.parquet").exists():  # corpora built before it lack it
         evidence = write_evidence(out_dir, pd.read_parquet(corpus_dir / "evidence.parquet"))
@@ -131,6 +135,8 @@ def export_bundle(
         manifest["evidence"] = evidence
     if classes:
         manifest["concept_classes"] = classes
+    if gene_products:
+        manifest["gene_products"] = gene_products
     if positions:
         manifest["rsid_positions"] = positions
         manifest["sources"] = note_sources(manifest["sources"])

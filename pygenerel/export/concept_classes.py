@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pygenerel.export.retrofit import record_file
-from pygenerel.runtime.bundle import CONCEPT_CLASSES, CONCEPTS, open_bundle
+from pygenerel.export.retrofit import catalog_concepts, record_file
+from pygenerel.runtime.bundle import CONCEPT_CLASSES, open_bundle
 
 
 def write_concept_classes(out_dir, concepts: pd.DataFrame) -> dict:
@@ -27,9 +27,6 @@ def add_concept_classes(bundle_dir, concepts) -> Path:
     DataFrame or the corpus's concepts.parquet), for the ids in the bundle's catalog, and rewrite
     its manifest."""
     bundle = open_bundle(bundle_dir)
-    if not isinstance(concepts, pd.DataFrame):
-        concepts = pd.read_parquet(concepts, columns=["id", "class"])
-    catalog = pd.read_csv(bundle.file(CONCEPTS), sep="\t", usecols=["id"], dtype=str)
-    concepts = concepts[concepts["id"].isin(catalog["id"])]
+    concepts = catalog_concepts(bundle, concepts, ["id", "class"])
     entry = write_concept_classes(bundle.path, concepts)
     return record_file(bundle, CONCEPT_CLASSES, "concept_classes", entry)

@@ -6,7 +6,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pygenerel.runtime.bundle import MANIFEST, sha256_file
+import pandas as pd
+
+from pygenerel.runtime.bundle import CONCEPTS, MANIFEST, sha256_file
+
+
+def catalog_concepts(bundle, concepts, columns: list[str]) -> pd.DataFrame:
+    """The `columns` of `concepts` (a DataFrame or the corpus's concepts.parquet) for the ids in
+    the bundle's catalog: what a per-concept file added to the bundle describes."""
+    if not isinstance(concepts, pd.DataFrame):
+        concepts = pd.read_parquet(concepts, columns=columns)
+    catalog = pd.read_csv(bundle.file(CONCEPTS), sep="\t", usecols=["id"], dtype=str)
+    return concepts.loc[concepts["id"].isin(catalog["id"]), columns]
 
 
 def record_file(bundle, name: str, key: str, entry: dict, **changes) -> Path:

@@ -42,6 +42,7 @@ LIFTOVER = "liftover.tsv.gz"
 RSID_POSITIONS = "rsid_positions.npz.xz"  # rsids outside the vocabulary
 CONCEPTS = "concepts.tsv.gz"
 CONCEPT_CLASSES = "concept_classes.tsv.gz"  # optional: without it, top concepts list ids apart
+GENE_PRODUCTS = "gene_products.tsv.gz"  # optional: without it, a SNP's top concepts may list them
 CONCEPT_EMBEDDINGS, CONCEPT_SCALES = "concept_embeddings.npy", "concept_scales.npy"  # optional
 CONCEPT_INDEX = "concept_index.npz"
 EVIDENCE = "evidence.tsv.gz"

@@ -19,7 +19,7 @@ import pandas as pd
 
 from pygenerel.arguments import whole_number
 from pygenerel.errors import BundleError, InputError, shown
-from pygenerel.runtime.bundle import CONCEPT_CLASSES, CONCEPT_INDEX, CONCEPTS
+from pygenerel.runtime.bundle import CONCEPT_CLASSES, CONCEPT_INDEX, CONCEPTS, GENE_PRODUCTS
 from pygenerel.runtime.concept_index import ConceptIndex
 from pygenerel.runtime.concept_vectors import ConceptVectors
 from pygenerel.runtime.items import concept_id
@@ -79,6 +79,7 @@ class ConceptCatalog:
         code = (names.str.match(COMPOUND_CODE) | names.str.contains(NUMBERED_REAGENT)) & drug
         tracer = names.str.contains(RADIOLABELLED)
         self.identifier_like = (names.str.match(IDENTIFIER_LIKE) | code | tracer).to_numpy(bool)
+        self.gene_product = self._gene_products(bundle)
         # one key per name, however cased or punctuated: "Crohn's disease" from DOID, EFO and HPO
         keys = names.str.lower().str.replace(r"'s\b|[^0-9a-z]+", "", regex=True)
         keys = keys.where(keys != "", names.str.lower())
@@ -94,6 +95,16 @@ class ConceptCatalog:
         if not {"id", "class"} <= set(table.columns):
             raise BundleError(f"{bundle.path}: {CONCEPT_CLASSES} needs the columns id and class")
         return self.table["id"].map(dict(zip(table["id"], table["class"]))).fillna("")
+
+    def _gene_products(self, bundle) -> np.ndarray:
+        """True for the rows the bundle's GENE_PRODUCTS names (a protein's level, named by the
+        protein); none for bundles without it."""
+        if not bundle.has(GENE_PRODUCTS):
+            return np.zeros(len(self.table), dtype=bool)
+        table = pd.read_csv(bundle.file(GENE_PRODUCTS), sep="\t", dtype=str, keep_default_na=False)
+        if "id" not in table.columns:
+            raise BundleError(f"{bundle.path}: {GENE_PRODUCTS} needs the column id")
+        return self.table["id"].isin(table["id"]).to_numpy(bool)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -118,14 +129,15 @@ class ConceptCatalog:
 
     def candidates(self, types=None, snp_query: bool = False) -> np.ndarray:
         """Rows to rank as top concepts: those of the given types, all of them; by default every
-        row but identifier-like names and, for a SNP query, genes (a locus's own gene names are
-        look-alikes of its nearest gene, which is reported apart: see nearby_genes.py)."""
+        row but identifier-like names and, for a SNP query, genes and gene products (a locus's
+        own gene names, and its proteins' levels, are look-alikes of its nearest genes, which are
+        reported apart: see nearby_genes.py)."""
         types = self.parse_types(types)
         if types:
             return np.flatnonzero(self.table["type"].isin(types).to_numpy())
         keep = ~self.identifier_like
         if snp_query:
-            keep &= self.table["type"].to_numpy() != GENE
+            keep &= (self.table["type"].to_numpy() != GENE) & ~self.gene_product
         return np.flatnonzero(keep)
 
     def top(

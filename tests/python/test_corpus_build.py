@@ -16,7 +16,7 @@ from pygenerel.corpus.split import pair_keys
 
 TABLES = ("rsid_positions",)
 SCHEMAS = {
-    "concepts": ["id", "name", "type", "source", "synonyms", "class"],
+    "concepts": ["id", "name", "type", "source", "synonyms", "class", "gene_product"],
     "snps": ["rsid", "chr", "pos_grch37", "pos_grch38", "a1", "a2", "sources"],
     "genes": ["symbol", "name", "hgnc_id", "ensembl_id", "chr", "start", "end", "strand", "tss"],
     "links": [
@@ -366,6 +366,20 @@ def test_concept_classes_name_the_ids_of_one_concept(tables, ontologies_classes)
     assert (grouped["class"] != "").all()
     assert (grouped.groupby("key")["class"].nunique() == 1).all()
     assert (concepts["class"] == "").mean() > 0.5  # most concepts are alone in their class
+
+
+def test_gene_products_are_the_protein_measurements_of_efo(tables):
+    concepts = tables["concepts"].set_index("id")
+    products = concepts[concepts["gene_product"]]
+    assert set(products["source"]) == {"EFO"} and (products["type"] == "trait").mean() > 0.99
+    assert products["name"].str.endswith(" measurement").mean() > 0.95
+    assert 3_000 < len(products) < 5_000  # 3,593 of EFO's 3,679 protein measurements
+    # moesin, HLA-DQA2's chain, IL-1 alpha levels (protein panels)
+    assert concepts.loc[["EFO:0020583", "EFO:0801686", "EFO:0009412"], "gene_product"].all()
+    # not body mass index or a sphingomyelin (no protein), nor LDL cholesterol or C-reactive
+    # protein: protein measurements too, but clinical traits that GWAS Catalog studies took
+    clinical = ["EFO:0004340", "EFO:0010392", "EFO:0004611", "EFO:0004458"]
+    assert not concepts.loc[clinical, "gene_product"].any()
 
 
 def test_cli_reports_a_bad_raw_folder(tmp_path):

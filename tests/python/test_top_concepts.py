@@ -1,5 +1,5 @@
-"""Top concepts worth reading (issue 11): for SNP rows no gene or clone names by default (the
-nearest genes are their own column), no isotope-labelled tracers, one entry per concept (its
+"""Top concepts worth reading (issue 11): for SNP rows no gene or clone names and no gene products'
+levels by default (the nearest genes are their own column), no isotope-labelled tracers, one entry per concept (its
 names in several ontologies merged), names shown as text rather than HTML, and --types still
 selects anything."""
 
@@ -11,7 +11,7 @@ import pytest
 
 from pygenerel.annotation import annotate
 from pygenerel.errors import BundleError
-from pygenerel.export import add_concept_classes
+from pygenerel.export import add_concept_classes, add_gene_products
 from pygenerel.runtime import load_model
 from pygenerel.runtime.bundle import sha256_file
 from pygenerel.runtime.catalog import (
@@ -54,6 +54,23 @@ def test_snp_rows_get_no_gene_or_clone_names_by_default(model, leads):
     assert not names.str.contains(RADIOLABELLED).any()
     genes = annotate(leads, top_k=K, types="gene", model=model, build="GRCh38")
     assert (tops(genes, "type").stack() == "gene").all()
+
+
+def gene_product_share(model, result) -> float:
+    products = set(model.catalog.table["id"][model.catalog.gene_product])
+    return tops(result, "id").stack().isin(products).mean()
+
+
+def test_snp_rows_get_no_gene_products_unless_traits_are_asked_for(default_bundle_dir, leads):
+    shipped = load_model(default_bundle_dir)
+    assert shipped.catalog.gene_product.sum() > 3_000  # EFO's protein measurements
+    default = annotate(leads, top_k=K, model=shipped, build="GRCh38")
+    traits = annotate(leads, top_k=K, types="trait", model=shipped, build="GRCh38")
+    assert gene_product_share(shipped, default) == 0
+    assert gene_product_share(shipped, traits) > 0.05  # HLA chains, histones, collagens
+    # a text query still finds them: only a SNP's own gene products are look-alikes
+    found = shipped.neighbors("moesin measurement", k=3)
+    assert "EFO:0020583" in set(found["id"])
 
 
 def test_one_entry_per_name_and_nearest_genes_apart(model, leads):
@@ -196,6 +213,23 @@ def test_add_concept_classes_gives_an_older_bundle_what_export_writes(
     assert len(set(merged)) < len(set(alone)) - 5_000  # 127,693 names, 119,409 concepts
 
 
+def test_add_gene_products_gives_an_older_bundle_what_export_writes(
+    tiny_bundle_dir, corpus_dir, tmp_path
+):
+    older = shutil.copytree(tiny_bundle_dir, tmp_path / "bundle")
+    manifest = json.loads((older / "manifest.json").read_text())
+    exported = (older / "gene_products.tsv.gz").read_bytes()
+    (older / "gene_products.tsv.gz").unlink()
+    del manifest["files"]["gene_products.tsv.gz"], manifest["gene_products"]
+    (older / "manifest.json").write_text(json.dumps(manifest))
+    assert not load_model(older).catalog.gene_product.any()
+    add_gene_products(older, corpus_dir / "concepts.parquet")
+    added = json.loads((older / "manifest.json").read_text())["gene_products"]
+    assert added == json.loads((tiny_bundle_dir / "manifest.json").read_text())["gene_products"]
+    assert (older / "gene_products.tsv.gz").read_bytes() == exported
+    assert load_model(older).catalog.gene_product.sum() == added["concepts"] > 3_000
+
+
 def test_the_shipped_catalog_lists_type_2_diabetes_once(default_bundle_dir):
     shipped = load_model(default_bundle_dir)
     found = shipped.neighbors("type 2 diabetes", k=10)
@@ -204,12 +238,16 @@ def test_the_shipped_catalog_lists_type_2_diabetes_once(default_bundle_dir):
     assert "Type 1 diabetes" in set(found["name"])  # a different concept stays
 
 
-def test_a_concept_classes_file_without_its_columns_is_refused(tiny_bundle_dir, tmp_path):
+@pytest.mark.parametrize(
+    "name, wanted",
+    [("concept_classes", "the columns id and class"), ("gene_products", "the column id")],
+)
+def test_a_concept_file_without_its_columns_is_refused(tiny_bundle_dir, tmp_path, name, wanted):
     bundle = shutil.copytree(tiny_bundle_dir, tmp_path / "bundle")
-    path = bundle / "concept_classes.tsv.gz"
-    pd.DataFrame({"id": ["DOID:9352"], "group": ["x"]}).to_csv(path, sep="\t", index=False)
+    path = bundle / f"{name}.tsv.gz"
+    pd.DataFrame({"concept": ["DOID:9352"], "group": ["x"]}).to_csv(path, sep="\t", index=False)
     manifest = json.loads((bundle / "manifest.json").read_text())
-    manifest["files"]["concept_classes.tsv.gz"] = sha256_file(path)
+    manifest["files"][path.name] = sha256_file(path)
     (bundle / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(BundleError, match="concept_classes.tsv.gz needs the columns id and class"):
+    with pytest.raises(BundleError, match=f"{path.name} needs {wanted}"):
         load_model(bundle).neighbors("asthma")

@@ -35,11 +35,13 @@ IDENTIFIER_LIKE = (
     r"|Chromosomes, Human\b)"
 )
 # Research compounds named by a code, identifier-like too: a series and a number ("cx516", "vx-809",
-# "ly294002"), or a code mixing digits and letters ("ags-1c4d4", "imc-3c5", "a2p5p"): 2,209 drugs
-# in the shipped catalog. Drugs only: a gene symbol such as IL23R looks the same.
+# "ly294002"), or a code mixing digits and letters ("ags-1c4d4", "imc-3c5", "a2p5p", "1d09c3",
+# "4sc-202"): 2,216 drugs in the shipped catalog. Drugs only: a gene symbol such as IL23R looks
+# the same.
 COMPOUND_CODE = (
     r"^[A-Za-z]{1,4}-?\d{2,}[A-Za-z]?\d*$"
     r"|^[A-Za-z]{1,5}-?\d+(?:[A-Za-z]+\d+)+[A-Za-z]*$"
+    r"|^\d+[A-Za-z]+-?\d+(?:[A-Za-z]+\d*)*$"
 )
 # Tracer copies of a ligand, labelled with an isotope: "[125i]vip (human)", "[3h]maraviroc",
 # "[111in,90y]dota-toc" (DGIdb's IUPHAR ligands: 431 in the shipped catalog): reagents, never a

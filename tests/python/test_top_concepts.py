@@ -163,11 +163,11 @@ def test_drugs_named_by_a_code_only_when_drugs_are_asked_for(model):
     assert code.sum() > 2_000
     for snp_query in (False, True):
         assert not code[catalog.candidates(snp_query=snp_query)].any()
-    codes = {"ags-1c4d4", "imc-3c5", "a2p5p", "ly294002"}
+    codes = {"ags-1c4d4", "imc-3c5", "a2p5p", "ly294002", "1d09c3", "4sc-202"}
     assert codes <= set(names[catalog.candidates(["drug"])])
     shown = set(names[catalog.candidates()])
     assert not codes & shown
-    assert {"4α-pdd", "imatinib"} <= shown  # names, not codes
+    assert {"4α-pdd", "imatinib", "5-fu", "2mesatp"} <= shown  # names, not codes
 
 
 def test_concept_codes_join_names_and_classes_through_each_other():

@@ -193,15 +193,23 @@ def test_one_entry_per_concept_class(model, leads):
         assert len(found) == len(set(found)) and found
 
 
+def older_bundle(bundle_dir, tmp_path, key: str):
+    """A copy of the bundle as exported before it had the file of manifest `key`: (its
+    directory, the file's exported bytes)."""
+    older = shutil.copytree(bundle_dir, tmp_path / "bundle")
+    manifest = json.loads((older / "manifest.json").read_text())
+    name = manifest.pop(key)["file"]
+    exported = (older / name).read_bytes()
+    (older / name).unlink()
+    del manifest["files"][name]
+    (older / "manifest.json").write_text(json.dumps(manifest))
+    return older, exported
+
+
 def test_add_concept_classes_gives_an_older_bundle_what_export_writes(
     tiny_bundle_dir, corpus_dir, tmp_path
 ):
-    older = shutil.copytree(tiny_bundle_dir, tmp_path / "bundle")
-    manifest = json.loads((older / "manifest.json").read_text())
-    exported = (older / "concept_classes.tsv.gz").read_bytes()
-    (older / "concept_classes.tsv.gz").unlink()
-    del manifest["files"]["concept_classes.tsv.gz"], manifest["concept_classes"]
-    (older / "manifest.json").write_text(json.dumps(manifest))
+    older, exported = older_bundle(tiny_bundle_dir, tmp_path, "concept_classes")
     alone = load_model(older).catalog.concept_codes  # no classes: ids apart
     add_concept_classes(older, corpus_dir / "concepts.parquet")
     added = json.loads((older / "manifest.json").read_text())["concept_classes"]
@@ -216,12 +224,7 @@ def test_add_concept_classes_gives_an_older_bundle_what_export_writes(
 def test_add_gene_products_gives_an_older_bundle_what_export_writes(
     tiny_bundle_dir, corpus_dir, tmp_path
 ):
-    older = shutil.copytree(tiny_bundle_dir, tmp_path / "bundle")
-    manifest = json.loads((older / "manifest.json").read_text())
-    exported = (older / "gene_products.tsv.gz").read_bytes()
-    (older / "gene_products.tsv.gz").unlink()
-    del manifest["files"]["gene_products.tsv.gz"], manifest["gene_products"]
-    (older / "manifest.json").write_text(json.dumps(manifest))
+    older, exported = older_bundle(tiny_bundle_dir, tmp_path, "gene_products")
     assert not load_model(older).catalog.gene_product.any()
     add_gene_products(older, corpus_dir / "concepts.parquet")
     added = json.loads((older / "manifest.json").read_text())["gene_products"]

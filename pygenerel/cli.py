@@ -6,12 +6,15 @@ file that cannot be read or written) print one `Error:` line and exit 2; anythin
 keeps its traceback.
 """
 
+import contextlib
 import errno
 import importlib
+import os
+import sys
 
 import click
 
-from pygenerel.errors import GenerelError
+from pygenerel.errors import GenerelError, SignalExit
 
 COMMANDS = {
     "corpus": ("pygenerel.corpus.cli:corpus", "Build the training corpus from raw sources."),
@@ -45,6 +48,18 @@ class LazyGroup(click.Group):
             return None
         module_name, attr = COMMANDS[name][0].split(":")
         return getattr(importlib.import_module(module_name), attr)
+
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)
+        except SignalExit as leave:
+            # the output is already cleaned up; interpreter teardown is skipped, because a
+            # library thread still winding down (pyarrow's reader) can abort it, and the shell
+            # would see SIGABRT in place of 128 + the signal
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(OSError, ValueError):
+                    stream.flush()
+            os._exit(leave.code)
 
     def invoke(self, ctx):
         try:

@@ -22,6 +22,10 @@ class BundleError(GenerelError):
     """A directory that is not a usable model bundle."""
 
 
+class SignalExit(SystemExit):
+    """SIGTERM or SIGHUP arrived while a table was written; the code is the shell's 128 + signal."""
+
+
 def shown(value, limit: int = 60) -> str:
     """A value for an error message: repr, cut to `limit` characters so one line stays short."""
     text = repr(value)

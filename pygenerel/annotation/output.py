@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 
 from pygenerel.annotation.errors import AnnotateError
+from pygenerel.errors import SignalExit
 
 STDOUT = "-"
 
@@ -120,14 +121,14 @@ def _mode_for(target: Path) -> int:
 
 @contextlib.contextmanager
 def signals_as_exit():
-    """SIGTERM and SIGHUP raise SystemExit while writing, so the cleanup in `finally` runs (by
+    """SIGTERM and SIGHUP raise SignalExit while writing, so the cleanup in `finally` runs (by
     default they kill the process on the spot and the temporary file would stay)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def leave(signum, frame):
-        raise SystemExit(128 + signum)
+        raise SignalExit(128 + signum)
 
     previous = {sig: signal.signal(sig, leave) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:

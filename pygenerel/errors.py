@@ -2,7 +2,8 @@
 
 They are click exceptions, so the CLI prints `Error: <message>` with exit code 2 and no
 traceback; for Python callers they are plain exceptions (the R bridge turns them into R
-conditions of class `generel_error`).
+conditions of class `generel_error`). SignalExit is the one that is not a user's error: a
+SystemExit carrying a signal's exit code, which the CLI ends on without interpreter teardown.
 """
 
 import click

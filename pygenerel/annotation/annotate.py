@@ -36,6 +36,7 @@ from pygenerel.annotation.writer import TableWriter, default_output
 from pygenerel.arguments import whole_number
 from pygenerel.builds import DEFAULT_BUILD, normalize_build, past_chromosome_end
 from pygenerel.errors import shown
+from pygenerel.runtime.cosine import cosine_matrix
 
 MATCH_COLUMN = "generel_match"
 GENES_COLUMN = "generel_genes"
@@ -194,7 +195,7 @@ class Scorer:
         columns = {MATCH_COLUMN: pa.array(how, pa.string())}
         if self.traits:
             # each distinct embedding scored once, then spread to its rows
-            scores = placed.vectors @ self.trait_vectors.T
+            scores = cosine_matrix(placed.vectors, self.trait_vectors)
             percentiles = self.percentiles(scores)
             for j, name in enumerate(self.trait_columns):
                 columns[name] = _spread(_rows_of(scores[:, j], placed), scored, n)

@@ -26,6 +26,7 @@ from pygenerel.runtime.bundle import (
     open_bundle,
 )
 from pygenerel.runtime.catalog import ConceptCatalog
+from pygenerel.runtime.cosine import cosine_matrix, cosine_pairs
 from pygenerel.runtime.distinct import distinct_rows, first_of_each
 from pygenerel.runtime.evidence import NONE as NO_EVIDENCE
 from pygenerel.runtime.evidence import Evidence
@@ -367,7 +368,7 @@ class Model:
             [parsed.rsid[0]], [parsed.chrom[0]], [parsed.pos[0]], build
         )
         trait_emb = self.embed([trait], kind="text")[0]
-        score = float(emb[0] @ trait_emb)
+        score = float(cosine_pairs(emb[:1], trait_emb[None, :])[0])
         percentile = float(
             self.reference("snp").against(trait_emb[None, :])(np.array([[score]]))[0, 0]
         )
@@ -400,9 +401,9 @@ class Model:
         if pairwise:
             if len(left) != len(right):
                 raise InputError(f"pairwise needs equal lengths, got {len(left)} and {len(right)}")
-            scores = (left * right).sum(axis=1)
+            scores = cosine_pairs(left, right)
         else:
-            scores = left @ right.T
+            scores = cosine_matrix(left, right)
         if not percentile:
             return scores
         return scores, self._percentiles(scores, right, kinds, pairwise)

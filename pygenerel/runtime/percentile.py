@@ -17,6 +17,7 @@ import numpy as np
 
 from pygenerel.genome import CHROMOSOMES, GRCH38_LENGTHS
 from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
+from pygenerel.runtime.cosine import cosine_matrix
 
 REFERENCE_LOCI = 10_000
 REFERENCE_CONCEPTS = 5_000
@@ -41,7 +42,7 @@ class Reference:
     def against(self, queries: np.ndarray) -> Percentiles:
         """The reference's scores with each query vector [m, dim], sorted once for all rows."""
         queries = np.nan_to_num(np.asarray(queries, dtype=np.float32), nan=0.0)
-        return Percentiles(np.sort(self.vectors @ queries.T, axis=0))
+        return Percentiles(np.sort(cosine_matrix(self.vectors, queries), axis=0))
 
 
 class Percentiles:

@@ -343,6 +343,11 @@ def _header(path: Path, compression) -> tuple[int, str, str | None]:
     blank header or a lost first row."""
     blank, skip, header = None, 0, None
     for number, raw in _raw_lines(path, compression):
+        if header is None and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise AnnotateError(
+                f"{path}: UTF-16 text (as Excel's 'Unicode Text' writes); save it as UTF-8, "
+                "e.g. iconv -f UTF-16 -t UTF-8"
+            )
         if header is None and b"\x00" in raw:
             raise AnnotateError(f"{path}: not a text table (binary data on line {number})")
         if problem := _not_utf8(raw):

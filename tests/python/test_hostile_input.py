@@ -381,6 +381,8 @@ def test_r_row_names_header_keeps_every_column(model, tmp_path):
         (b"SNP P N\nrs1 0.1 Sj\xf6gren\n", "bad.txt line 2: not UTF-8 text"),
         (b"SNP\tP\nrs1\t0.1\nrs2\t\xff\xfe\n", "bad.txt line 3: not UTF-8 text"),
         (b"SNP P\nrs1 0.1\n\x00\x01\x02\n", "bad.txt"),
+        ("SNP\tP\nrs1\t0.1\n".encode("utf-16"), "bad.txt: UTF-16 text"),
+        ("SNP\tP\nrs1\t0.1\n".encode("utf-16-be"), "bad.txt: not a text table"),
     ],
 )
 def test_ragged_and_undecodable_lines_name_their_line(cli, tmp_path, content, message):

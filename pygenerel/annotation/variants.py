@@ -20,6 +20,8 @@ _RSID = r"(?i)(?:^|[^a-z0-9])rs(?P<n>[0-9]+)"
 _LOCUS = r"(?i)^(?:chr)?(?P<c>[0-9]{1,2}|x|y|xy|m|mt)[:_\-](?P<p>[0-9]+)"
 _INT = r"^[0-9]+$"
 _FLOAT = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
+# A P reported as a bound: "<1e-300" (past a tool's float range), "< 2.2e-16" (R's format.pval)
+_P_BOUND = r"^\s*<\s*"
 
 
 @dataclass
@@ -159,11 +161,14 @@ def parse_numbers(
 
 def parse_p_values(column, columns, source: str, locate=lambda row: f"row {row + 1}"):
     """P per row from the table's P or -log10 P column, or None without either: `column(name)`
-    gives that column's values. One parser for annotate's threshold, loci's leads and the report."""
+    gives that column's values; a P given as a bound ("<1e-300") is that bound. One parser for annotate's threshold, loci's leads and the report."""
     for role in ("p", "log10p"):
         name = columns.get(role)
         if name is not None:
-            values = parse_numbers(column(name), name, source, locate)
+            values = column(name)
+            if role == "p" and not _numeric(values):  # a bound counts as its value
+                values = pc.replace_substring_regex(as_strings(values), _P_BOUND, "")
+            values = parse_numbers(values, name, source, locate)
             values = values.to_numpy(zero_copy_only=False)
             return 10.0**-values if role == "log10p" else values
     return None

@@ -16,6 +16,7 @@ from pygenerel.annotation.variants import (
     normalize_chroms,
     parse_chrpos,
     parse_numbers,
+    parse_p_values,
     parse_positions,
     parse_rsids,
     parse_variants,
@@ -214,3 +215,17 @@ def test_numbers_from_junk_give_a_result_or_an_error_naming_the_line(values):
         parse_numbers(pa.array(values, pa.string()), "P", "x.tsv", lambda row: f"line {row + 2}")
     except AnnotateError as error:
         assert re.match(r"x\.tsv line \d+: column 'P' has a non-numeric value", str(error))
+
+
+def test_a_p_value_given_as_a_bound_is_that_bound():
+    # R's format.pval writes "< 2.2e-16"; tools past their float range write "<1e-300"
+    columns = {"p": "P"}
+    values = pa.array(["< 2.2e-16", "<1e-300", "0.5", "NA", ' "<1e-8" '])
+    p = parse_p_values(lambda name: values, columns, "t.tsv")
+    np.testing.assert_array_equal(p[:3], [2.2e-16, 1e-300, 0.5])
+    assert math.isnan(p[3]) and p[4] == 1e-8
+    with pytest.raises(AnnotateError, match=r"t.tsv row 1: column 'P' has a non-numeric value '>"):
+        parse_p_values(lambda name: pa.array([">0.5"]), columns, "t.tsv")
+    # a -log10 P column has no bounds to read
+    with pytest.raises(AnnotateError, match="non-numeric value '<300'"):
+        parse_p_values(lambda name: pa.array(["<300"]), {"log10p": "LOG10P"}, "t.tsv")

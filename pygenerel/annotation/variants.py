@@ -21,7 +21,7 @@ _LOCUS = r"(?i)^(?:chr)?(?P<c>[0-9]{1,2}|x|y|xy|m|mt)[:_\-](?P<p>[0-9]+)"
 _INT = r"^[0-9]+$"
 _FLOAT = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
 # A P reported as a bound: "<1e-300" (past a tool's float range), "< 2.2e-16" (R's format.pval)
-_P_BOUND = r"^\s*<\s*"
+_P_BOUND = r"^<\s*"  # on trimmed text (as_strings)
 
 
 @dataclass
@@ -137,9 +137,10 @@ def _parse_snp(values) -> tuple[pa.Array, pa.Array, pa.Array]:
 
 
 def parse_numbers(
-    values, column: str, source: str, locate=lambda row: f"row {row + 1}"
+    values, column: str, source: str, locate=lambda row: f"row {row + 1}", bounds: bool = False
 ) -> pa.Array:
-    """Numbers as float64, NA-like tokens as null; any other text is an error naming its line."""
+    """Numbers as float64, NA-like tokens as null; any other text is an error naming its line.
+    bounds=True reads a value given as an upper bound ("<1e-300") as that bound."""
     if _numeric(values):
         return pc.cast(values, pa.float64())
     text = as_strings(values)
@@ -147,6 +148,8 @@ def parse_numbers(
         return pc.cast(text, pa.float64())  # the common, clean case in one pass
     except pa.ArrowInvalid:
         pass
+    if bounds:
+        text = pc.replace_substring_regex(text, _P_BOUND, "")
     numeric = pc.match_substring_regex(text, _FLOAT)
     missing = pc.or_(pc.is_null(text), pc.is_in(pc.utf8_lower(text), value_set=pa.array(NA_TOKENS)))
     bad = pc.invert(pc.or_(pc.fill_null(numeric, False), pc.fill_null(missing, True)))
@@ -161,14 +164,12 @@ def parse_numbers(
 
 def parse_p_values(column, columns, source: str, locate=lambda row: f"row {row + 1}"):
     """P per row from the table's P or -log10 P column, or None without either: `column(name)`
-    gives that column's values; a P given as a bound ("<1e-300") is that bound. One parser for annotate's threshold, loci's leads and the report."""
+    gives that column's values; a P given as a bound ("<1e-300") is that bound. One parser for
+    annotate's threshold, loci's leads and the report."""
     for role in ("p", "log10p"):
         name = columns.get(role)
         if name is not None:
-            values = column(name)
-            if role == "p" and not _numeric(values):  # a bound counts as its value
-                values = pc.replace_substring_regex(as_strings(values), _P_BOUND, "")
-            values = parse_numbers(values, name, source, locate)
+            values = parse_numbers(column(name), name, source, locate, bounds=role == "p")
             values = values.to_numpy(zero_copy_only=False)
             return 10.0**-values if role == "log10p" else values
     return None

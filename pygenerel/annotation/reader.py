@@ -1,5 +1,7 @@
 """Reading a GWAS table in chunks: TSV, CSV, semicolon or whitespace-separated text (plain, gzip,
-bgzip, bz2, zstd) or Parquet, sniffed from the bytes rather than trusted from the file name.
+bgzip, bz2, zstd) or Parquet, sniffed from the bytes rather than trusted from the file name. Lines
+may end in LF, CRLF or a lone CR (as Excel for Mac writes text); a workbook, an archive or an xz
+file is named as such, with what to do.
 
 Every value passes through to the output untouched, so text columns are read as strings and:
 - in TSV and whitespace tables a line is a row and quotes are data (a stray `"` never swallows
@@ -28,7 +30,16 @@ from pygenerel.annotation.columns import check_unique
 from pygenerel.annotation.errors import AnnotateError
 
 BLOCK_BYTES = 4 << 20
+MAX_LINE_BYTES = 64 << 20  # a longer line is no table row (and would be gathered quadratically)
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\x28\xb5\x2f\xfd": "zstd", b"PAR1": "parquet"}
+# files that are not tables, by their first bytes: what they are and what to do
+_NOT_TABLES = {
+    b"PK\x03\x04": "a ZIP archive or an Excel/OpenDocument workbook; unzip it, or save the sheet "
+    "as tab-separated text",
+    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook (.xls); save the sheet as tab-separated text",
+    b"\xfd7zXZ": "xz-compressed; decompress it (xz -d) or recompress it with gzip",
+    b"7z\xbc\xaf": "a 7-Zip archive; extract the table first",
+}
 DELIMITERS = {"tsv": "\t", "csv": ",", "semicolon": ";", "whitespace": None}
 _BLANKS = re.compile(rb"[ \t]+")
 _EDGE_TABS = re.compile(rb"(?m)^\t|\t(?=\r?$)")
@@ -56,6 +67,7 @@ class TableSource:
     format: str  # "tsv", "csv", "semicolon", "whitespace" or "parquet"
     compression: str | None
     skip_lines: int  # '##' meta lines before the header
+    cr_lines: bool = False  # lines end in a lone CR (Excel for Mac); read as if LF
 
     @property
     def header_line(self) -> int:
@@ -107,7 +119,8 @@ class TableSource:
         parse = pacsv.ParseOptions(
             delimiter="\t", quote_char=False, ignore_empty_lines=not self._one_column
         )
-        for first, block, done in _line_blocks(self.path, self.compression, self.header_line):
+        blocks = _line_blocks(self.path, self.compression, self.header_line, self.cr_lines)
+        for first, block, done in blocks:
             if self.format == "whitespace":
                 block = _whitespace_to_tabs(block, self.path, first)
             read = pacsv.ReadOptions(column_names=self.names, block_size=len(block) + 1)
@@ -158,7 +171,7 @@ class TableSource:
             return f"{message} (a truncated or damaged file?)"
         width, sep = len(self.names), DELIMITERS[self.format]
         try:
-            for number, line in _raw_lines(self.path, self.compression):
+            for number, line in _raw_lines(self.path, self.compression, self.cr_lines):
                 if number <= self.header_line or b'"' in line:
                     continue
                 bad = _bad_line(line, width, sep, blank_ok=not self._one_column)
@@ -213,13 +226,15 @@ def _opened(path: Path, compression):
         yield stream, lambda: min(raw.tell() / size, 1.0)
 
 
-def _read_blocks(path: Path, compression, size: int) -> Iterator[tuple[bytes, float]]:
-    """(decompressed bytes, share of the file read); a damaged or truncated file is an error
-    naming it."""
+def _read_blocks(
+    path: Path, compression, size: int, cr_lines: bool = False
+) -> Iterator[tuple[bytes, float]]:
+    """(decompressed bytes, share of the file read), each lone-CR line end made LF with
+    cr_lines; a damaged or truncated file is an error naming it."""
     try:
         with _opened(path, compression) as (stream, done):
             while data := stream.read(size):
-                yield data, done()
+                yield (data.replace(b"\r", b"\n") if cr_lines else data), done()
     except (OSError, EOFError, pa.ArrowException) as error:
         raise AnnotateError(
             f"{path}: cannot read to the end ({str(error).splitlines()[0]}); "
@@ -227,13 +242,16 @@ def _read_blocks(path: Path, compression, size: int) -> Iterator[tuple[bytes, fl
         ) from None
 
 
-def _line_blocks(path: Path, compression, skip: int) -> Iterator[tuple[int, bytes, float]]:
+def _line_blocks(
+    path: Path, compression, skip: int, cr_lines: bool = False
+) -> Iterator[tuple[int, bytes, float]]:
     """(line number of the first line, whole lines, share read) after the first `skip` lines."""
     line, rest, done = 1, b"", 0.0
-    for data, done in _read_blocks(path, compression, BLOCK_BYTES):
+    for data, done in _read_blocks(path, compression, BLOCK_BYTES, cr_lines):
         data = rest + data
         cut = data.rfind(b"\n") + 1
         block, rest = data[:cut], data[cut:]
+        _check_length(len(rest), path, line + block.count(b"\n"))
         while skip and block:
             block = block[block.find(b"\n") + 1 :]
             skip, line = skip - 1, line + 1
@@ -244,17 +262,38 @@ def _line_blocks(path: Path, compression, skip: int) -> Iterator[tuple[int, byte
         yield line, rest + b"\n", done
 
 
-def _raw_lines(path: Path, compression) -> Iterator[tuple[int, bytes]]:
+def _raw_lines(path: Path, compression, cr_lines: bool = False) -> Iterator[tuple[int, bytes]]:
     """(1-based number, bytes without the newline) for every line of a possibly compressed file."""
-    number, rest = 0, b""
-    for data, _ in _read_blocks(path, compression, 1 << 16):
-        lines = (rest + data).split(b"\n")
-        rest = lines.pop()
+    number, unfinished = 0, []  # pieces of a line not ended yet (joined once it ends)
+    for data, _ in _read_blocks(path, compression, 1 << 16, cr_lines):
+        unfinished.append(data)
+        if b"\n" not in data:
+            _check_length(sum(map(len, unfinished)), path, number + 1)
+            continue
+        lines = b"".join(unfinished).split(b"\n")
+        unfinished = [lines.pop()]
         for line in lines:
             number += 1
             yield number, line
-    if rest:
+    if rest := b"".join(unfinished):
         yield number + 1, rest
+
+
+def _check_length(unfinished: int, path: Path, number: int) -> None:
+    """A line still unfinished past MAX_LINE_BYTES is an error: no table has such rows."""
+    if unfinished > MAX_LINE_BYTES:
+        raise AnnotateError(
+            f"{path} line {number}: longer than {MAX_LINE_BYTES >> 20} MiB without a line end; "
+            "not a table of lines"
+        )
+
+
+def _ends_lines_with_cr(path: Path, compression) -> bool:
+    """Whether the first line ends in a lone CR (old Mac text, as Excel for Mac saves it)."""
+    for data, _ in _read_blocks(path, compression, 1 << 16):
+        end = re.search(rb"\r\n?|\n", data[:-1])  # the last byte may be a CR split from its LF
+        return end is not None and end.group() == b"\r"
+    return False
 
 
 def prefetched(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
@@ -297,9 +336,12 @@ def open_table(path) -> TableSource:
     path = Path(path)
     try:
         with open(path, "rb") as handle:
-            magic = handle.read(4)
+            magic = handle.read(6)
     except OSError as error:
         raise AnnotateError(f"{path}: cannot read ({error.strerror or error})") from None
+    for start, what in _NOT_TABLES.items():
+        if magic.startswith(start):
+            raise AnnotateError(f"{path}: {what}")
     kind = next((k for m, k in _MAGIC.items() if magic.startswith(m)), None)
     if kind == "parquet":
         try:
@@ -310,14 +352,15 @@ def open_table(path) -> TableSource:
         if not names:
             raise AnnotateError(f"{path}: the file is empty (no columns)")
         return TableSource(path, names, "parquet", None, 0)
-    skip, header, first_row = _header(path, kind)
+    cr_lines = _ends_lines_with_cr(path, kind)
+    skip, header, first_row = _header(path, kind, cr_lines)
     fmt = _sniff_format(header, first_row)
     names = _split(header, fmt)
     row_names = first_row is not None and len(_split(first_row, fmt)) == len(names) + 1
     if fmt in ("tsv", "whitespace") and row_names:
         names = ["", *names]  # R's write.table: row names have no header
     check_unique(names, str(path))
-    return TableSource(path, names, fmt, kind, skip)
+    return TableSource(path, names, fmt, kind, skip, cr_lines)
 
 
 def _sniff_format(header: str, first_row: str | None) -> str:
@@ -336,13 +379,13 @@ def _sniff_format(header: str, first_row: str | None) -> str:
     return "whitespace" if len(header.split()) > 1 else "tsv"  # "tsv": a single column
 
 
-def _header(path: Path, compression) -> tuple[int, str, str | None]:
+def _header(path: Path, compression, cr_lines: bool) -> tuple[int, str, str | None]:
     """(number of leading '##' lines, the header line, the first non-blank line after it).
 
     An empty or binary file is an error, and so is a blank line before the header: it may be a
     blank header or a lost first row."""
     blank, skip, header = None, 0, None
-    for number, raw in _raw_lines(path, compression):
+    for number, raw in _raw_lines(path, compression, cr_lines):
         if header is None and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise AnnotateError(
                 f"{path}: UTF-16 text (as Excel's 'Unicode Text' writes); save it as UTF-8, "

@@ -6,6 +6,8 @@ tiny bundle. The hypothesis tests round-trip generated tables through every inpu
 
 import csv
 import gzip
+import io
+import lzma
 import os
 import signal
 import stat
@@ -13,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 
 import pandas as pd
 import polars as pl
@@ -24,7 +27,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pygenerel.annotation import AnnotateError, annotate
+from pygenerel.annotation import AnnotateError, annotate, reader
 from pygenerel.annotation.annotate import MATCH_COLUMN
 from pygenerel.annotation.reader import open_table
 from pygenerel.cli import main
@@ -373,6 +376,13 @@ def test_r_row_names_header_keeps_every_column(model, tmp_path):
     assert result[""].tolist() == ['"1"', '"2"'] and result[MATCH_COLUMN].tolist()[0] == "rsid"
 
 
+def _zipped(name: str, text: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, text)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     "content, message",
     [
@@ -383,6 +393,9 @@ def test_r_row_names_header_keeps_every_column(model, tmp_path):
         (b"SNP P\nrs1 0.1\n\x00\x01\x02\n", "bad.txt"),
         ("SNP\tP\nrs1\t0.1\n".encode("utf-16"), "bad.txt: UTF-16 text"),
         ("SNP\tP\nrs1\t0.1\n".encode("utf-16-be"), "bad.txt: not a text table"),
+        (_zipped("sheet1.tsv", "SNP\tP\n"), "bad.txt: a ZIP archive or an Excel"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "bad.txt: an Excel 97-2003 workbook"),
+        (lzma.compress(b"SNP\tP\nrs1\t0.1\n"), "bad.txt: xz-compressed; decompress it"),
     ],
 )
 def test_ragged_and_undecodable_lines_name_their_line(cli, tmp_path, content, message):
@@ -391,6 +404,31 @@ def test_ragged_and_undecodable_lines_name_their_line(cli, tmp_path, content, me
     result = cli(source)
     assert result.exit_code == 2 and message in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.txt"]
+
+
+@pytest.mark.parametrize("where, line", [("header", 1), ("first row", 2), ("later row", 4)])
+def test_a_line_without_end_is_refused_early(cli, tmp_path, monkeypatch, where, line):
+    monkeypatch.setattr(reader, "MAX_LINE_BYTES", 10_000)
+    rows = ["SNP\tP", "rs1\t0.1", "rs2\t0.2", "rs3\t0.3"]
+    rows[line - 1] += "x" * 300_000  # several read blocks past the limit, no line end
+    source = tmp_path / "long.tsv"
+    source.write_text("\n".join(rows))
+    result = cli(source)
+    assert result.exit_code == 2, where
+    assert f"long.tsv line {line}: longer than 0 MiB without a line end" in result.output
+
+
+def test_mac_line_ends_keep_every_row(model, tmp_path):
+    """Excel for Mac saves text with a lone CR ending each line: every row is read, CSV too."""
+    for name, text in [
+        ("mac.tsv", 'SNP\tP\tNOTE\r"rs7903146"\t1e-9\ta\rrs4506565\t0.5\t\r'),
+        ("mac.csv", 'SNP,P,NOTE\r"rs7903146",1e-9,"a,b"\rrs4506565,0.5,\r'),
+    ]:
+        source = tmp_path / name
+        source.write_bytes(text.encode())
+        result = annotate(source, model=model)
+        assert result["SNP"].tolist()[1] == "rs4506565" and len(result) == 2, name
+        assert result[MATCH_COLUMN].tolist() == ["rsid", "rsid"], name
 
 
 def test_a_huge_bad_value_gives_a_short_message(cli, tmp_path):
@@ -527,7 +565,7 @@ def _annotated(model, path, tmp_path, out_name):
 @given(
     table=tables(TSV_SAFE),
     compress=st.sampled_from([None, "gzip", "bgzip"]),
-    newline=st.sampled_from(["\n", "\r\n"]),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
     bom=st.booleans(),
 )
 def test_tsv_round_trip_is_byte_identical(model, tmp_path_factory, table, compress, newline, bom):

@@ -21,6 +21,7 @@ STREAM_WEIGHTS = ("disease_gene", "drug_gene", "gene_phenotype", "disease_phenot
 UNIFORM = {t: 1.0 for t in ("synonym", "relation", "gwas", "eqtl", "biobank")} | {
     f"relation/{s}": 1.0 for s in STREAM_WEIGHTS
 }
+SNP_X2 = {"gwas": 4.0, "eqtl": 2.0, "biobank": 2.0}
 # name, what changes from the preset, overrides (JSON values), steps multiplier
 ROWS = [
     ("base", "cpu-default", {}, 1),
@@ -29,7 +30,7 @@ ROWS = [
     (
         "snp_x2",
         "gwas, eqtl, biobank weights x2",
-        {"task_weights": {"gwas": 4.0, "eqtl": 2.0, "biobank": 2.0}},
+        {"task_weights": SNP_X2},
         1,
     ),
     (
@@ -45,6 +46,12 @@ ROWS = [
         1,
     ),
     ("steps_x3", "3x the steps", {}, 3),
+    (
+        "snp_x2_steps_x3",
+        "gwas, eqtl, biobank weights x2, 3x the steps",
+        {"task_weights": SNP_X2},
+        3,
+    ),
     ("lr_1e-4", "text lr 1e-4 (preset 5e-4)", {"lr": 1e-4}, 1),
 ]
 COLUMNS = [

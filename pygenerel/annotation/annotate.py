@@ -30,7 +30,7 @@ from pygenerel.annotation.errors import AnnotateError
 from pygenerel.annotation.output import signals_as_exit
 from pygenerel.annotation.progress import Progress
 from pygenerel.annotation.ranked import RankedMemo
-from pygenerel.annotation.reader import Chunk, open_table, prefetched
+from pygenerel.annotation.reader import Chunk, is_piped, open_table, prefetched, spooled
 from pygenerel.annotation.variants import Variants, parse_p_values, parse_variants
 from pygenerel.annotation.writer import TableWriter, default_output
 from pygenerel.arguments import whole_number
@@ -422,7 +422,13 @@ def annotate(
         if out is not None:
             raise AnnotateError("out= is for files; write the returned DataFrame yourself")
         return _annotate_frame(path_or_df, model, overrides, options, chunk_rows, log)
-    source = open_table(path_or_df)
+    # a signal still removes the temporary files: a piped table's copy, the unfinished output
+    with signals_as_exit(), spooled(path_or_df) as path:
+        return _annotate_file(path, out, model, overrides, options, chunk_rows, log, progress)
+
+
+def _annotate_file(path, out, model, overrides, options, chunk_rows, log, progress):
+    source = open_table(path)
     log(source.describe())
     args = (source, model, overrides, options, chunk_rows, log)
     shown_progress = Progress() if progress else None
@@ -432,22 +438,23 @@ def annotate(
         frame = pa.concat_tables(parts).to_pandas()
         frame.attrs["generel"] = summary.as_dict()
         return frame
-    with signals_as_exit():
-        writer = None
-        try:
-            writer = TableWriter(out, inputs=[source.path])
-            _annotate_chunks(*args, writer.write, shown_progress)
-            name = writer.commit()
-        except BaseException:
-            if writer is not None:
-                writer.abort()
-            raise
+    writer = None
+    try:
+        writer = TableWriter(out, inputs=[source.path])
+        _annotate_chunks(*args, writer.write, shown_progress)
+        name = writer.commit()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
     log(f"wrote {name}")
     return Path(name) if name != "-" else name
 
 
 def annotate_file(path, out=None, **options):
     """The CLI's entry: write `<input>.generel.tsv.gz` (or `out`) and return its path."""
+    if out is None and is_piped(path):
+        raise AnnotateError(f"{path}: a piped table has no file name to derive one from; pass -o")
     return annotate(path, out=out or default_output(path), **options)
 
 

@@ -12,10 +12,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pygenerel.annotation.annotate import _load, annotate
+from pygenerel.annotation.annotate import MATCH_COLUMN, _load, annotate
 from pygenerel.annotation.columns import detect_columns
 from pygenerel.annotation.errors import AnnotateError
-from pygenerel.annotation.reader import open_table
 from pygenerel.annotation.variants import parse_p_values, parse_variants
 from pygenerel.builds import BUILDS
 
@@ -77,7 +76,7 @@ def loci(
     )
     return loci_of(
         table,
-        _input_names(path_or_df),
+        input_names(table),
         traits,
         p_threshold,
         window,
@@ -140,10 +139,11 @@ def loci_of(
     return out
 
 
-def _input_names(path_or_df) -> list[str]:
-    if isinstance(path_or_df, pd.DataFrame):
-        return [str(c) for c in path_or_df.columns]
-    return list(open_table(path_or_df).names)
+def input_names(scored: pd.DataFrame) -> list[str]:
+    """The input's columns of an annotated table: those before `generel_match`, the first one
+    annotate adds (an input that has one is refused). The input is not read again: a piped
+    table can be read only once."""
+    return [str(c) for c in scored.columns[: scored.columns.get_loc(MATCH_COLUMN)]]
 
 
 def _p_values(frame: pd.DataFrame, columns) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Reading a GWAS table in chunks: TSV, CSV, semicolon or whitespace-separated text (plain, gzip,
 bgzip, bz2, zstd) or Parquet, sniffed from the bytes rather than trusted from the file name. Lines
 may end in LF, CRLF or a lone CR (as Excel for Mac writes text); a workbook, an archive or an xz
-file is named as such, with what to do.
+file is named as such, with what to do. A pipe (`<(zcat x.gz)`) or standard input (`-`) is copied
+to a temporary file first (`spooled`), since a table is opened more than once: to sniff, then to read.
 
 Every value passes through to the output untouched, so text columns are read as strings and:
 - in TSV and whitespace tables a line is a row and quotes are data (a stray `"` never swallows
@@ -15,8 +16,13 @@ A row of the wrong width, bytes that are not UTF-8, or a truncated file is an er
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import re
+import shutil
+import stat
+import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -331,9 +337,64 @@ def prefetched(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
                 pass
 
 
+class Spooled(os.PathLike):
+    """A piped table's bytes in a temporary file: opened as that file, named as the pipe."""
+
+    def __init__(self, copy: Path, shown: str):
+        self.copy, self.shown = copy, shown
+
+    def __fspath__(self) -> str:
+        return str(self.copy)
+
+    def __str__(self) -> str:
+        return self.shown
+
+    @property
+    def name(self) -> str:
+        return self.shown
+
+    def stat(self) -> os.stat_result:
+        return self.copy.stat()
+
+
+def is_piped(path) -> bool:
+    """'-' (standard input), or a path that is no regular file: a FIFO, `<(...)`, /dev/stdin."""
+    if isinstance(path, str) and path == "-":
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path)
+    except OSError:
+        return False  # open_table names what is wrong with it
+
+
+@contextlib.contextmanager
+def spooled(path) -> Iterator:
+    """The path itself, or for a piped table a Spooled copy, removed on leaving."""
+    if not is_piped(path):
+        yield path
+        return
+    shown = "<stdin>" if path == "-" else str(path)
+    with tempfile.TemporaryDirectory(prefix="pygenerel-") as folder:
+        copy = Path(folder) / "table"
+        try:
+            with contextlib.ExitStack() as stack:
+                if path == "-":
+                    source = sys.stdin.buffer
+                else:
+                    source = stack.enter_context(open(path, "rb"))
+                with open(copy, "wb") as sink:
+                    shutil.copyfileobj(source, sink, BLOCK_BYTES)
+        except OSError as error:
+            raise AnnotateError(
+                f"{shown}: cannot copy the piped table to a temporary file "
+                f"({error.strerror or error}); save it to a file first"
+            ) from None
+        yield Spooled(copy, shown)
+
+
 def open_table(path) -> TableSource:
     """Sniff the format and read the header; errors name the file."""
-    path = Path(path)
+    path = path if isinstance(path, Spooled) else Path(path)
     try:
         with open(path, "rb") as handle:
             magic = handle.read(6)

@@ -24,9 +24,9 @@ from pygenerel.annotation.loci import (
     LEAD_P,
     TOP_K,
     WINDOW,
-    _input_names,
     _p_values,
     _places,
+    input_names,
     loci_of,
 )
 from pygenerel.arguments import whole_number
@@ -86,7 +86,7 @@ def report(
         ) from None
     top, model = whole_number(top, "top"), _load(model)
     scored = annotate(path_or_df, traits=[trait], build=build, model=model, **column_options)
-    names = _input_names(path_or_df)
+    names = input_names(scored)
     found = loci_of(
         scored, names, [trait], p_threshold, window, TOP_K, None, model, **column_options
     )

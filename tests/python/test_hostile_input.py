@@ -13,6 +13,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -212,6 +213,35 @@ def test_a_fifo_output_is_written_through(cli, tmp_path):
     reader.join(10)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert received[0].decode().splitlines()[1].startswith("rs7903146")
+
+
+def test_a_piped_table_keeps_every_row_and_leaves_no_copy(cli, tmp_path, monkeypatch):
+    """`annotate <(zcat x.gz)`: the pipe is read once, into a temporary copy that goes away."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    text = "SNP\tP\n" + "".join(f"rs{i}\t0.{i}\n" for i in range(1, 3000)) + "rs7903146\t1e-9\n"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(gzip.compress(text.encode())))
+    writer.start()
+    result = cli(fifo, "-o", tmp_path / "out.tsv")
+    writer.join(10)
+    assert result.exit_code == 0, result.output
+    got = lines(tmp_path / "out.tsv")
+    assert [line.split("\t")[:2] for line in got] == [r.split("\t") for r in text.splitlines()]
+    assert got[-1].split("\t")[2] == "rsid"
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_standard_input_is_read_and_named(cli, tmp_path):
+    table = b"SNP\tP\nrs7903146\t1e-9\nrs4506565\t0.5\n"
+    result = cli("-", "-o", tmp_path / "out.tsv", input=table)
+    assert result.exit_code == 0 and len(lines(tmp_path / "out.tsv")) == 3
+    bad = cli("-", "-o", tmp_path / "bad.tsv", input=table + b"rs1\n")
+    assert bad.exit_code == 2 and "<stdin> line 4: expected 2 fields, found 1" in bad.output
+    unnamed = cli("-", input=table)
+    assert unnamed.exit_code == 2 and "pass -o" in unnamed.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tsv"]
 
 
 def test_the_input_is_never_the_output(cli, tmp_path):

@@ -131,7 +131,7 @@ def _head(ddf: dd.DataFrame, rows: int) -> pd.DataFrame:
 
 
 def _annotate_partition(part, traits, bundle, chunk_rows, options, added) -> pd.DataFrame:
-    if part.empty:  # annotate refuses a table without rows; a partition may have none
+    if part.empty:  # no model to load for it, and its columns' types are the meta's
         return _with_columns(part, added)
     result = annotate(part, traits, model=worker_model(bundle), chunk_rows=chunk_rows, **options)
     result.attrs = {}  # the summary of one partition says nothing about the table

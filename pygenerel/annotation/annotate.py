@@ -464,9 +464,7 @@ def _annotate_chunks(
     # closed on any exit, a signal's SystemExit included: the read-ahead thread must stop
     # before the interpreter does (a daemon thread inside pyarrow at shutdown can abort it)
     with contextlib.closing(prefetched(source.chunks(chunk_rows))) as chunks:
-        first = next(chunks, None)
-        if first is None:
-            raise AnnotateError(f"{source.path}: the file is empty (a header but no data rows)")
+        first = next(chunks)
         sample = {name: first.table.column(name).slice(0, 200).to_pylist() for name in source.names}
         columns = detect_columns(source.names, overrides, sample, str(source.path))
         for line in columns.describe():
@@ -493,12 +491,10 @@ def _annotate_frame(df: pd.DataFrame, model, overrides, options, chunk_rows, log
     columns = detect_columns(names, overrides, sample, "DataFrame")
     for line in columns.describe():
         log(f"  {line}")
-    if not len(df):
-        raise AnnotateError("DataFrame: no rows to annotate")
     scorer = Scorer(_load(model), columns, names, "DataFrame", **options)
     needed = {name: names.index(name) for name in set(columns.names.values())}
     parts = []
-    for lo in range(0, len(df), chunk_rows):
+    for lo in range(0, max(len(df), 1), chunk_rows):  # no rows: one empty part, the columns
         part = df.iloc[lo : lo + chunk_rows]
         table = pa.table({name: _arrow(part.iloc[:, i]) for name, i in needed.items()})
         parts.append(scorer(Chunk(table, lo + 1, unit="row")))

@@ -215,7 +215,7 @@ def loci(
     summary = found.attrs["generel"]
     click.echo(
         f"{summary['source']}: {len(found):,} loci from {summary['significant']:,} SNPs with "
-        f"P <= {p_threshold:g} ({window:,} bp window; build {summary['build']})",
+        f"P <= {p_threshold:g} ({window:,} bp window; build {summary['build'] or 'not needed'})",
         err=True,
     )
     if out is None:

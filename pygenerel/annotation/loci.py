@@ -103,11 +103,9 @@ def loci_of(
     lead_rows = rows[leads]
     summary = table.attrs.get("generel", {})
     build = summary.get("build") if summary.get("build") in BUILDS else "auto"
-    # the leads, scored as a table of their own; with no lead, one row that the threshold leaves
-    # unscored still gives the columns of an empty loci table
-    shown = lead_rows if len(lead_rows) else np.arange(1)
+    # the leads, scored as a table of their own (none: an empty table with the loci's columns)
     scored = annotate(
-        table.iloc[shown][names].reset_index(drop=True),
+        table.iloc[lead_rows][names].reset_index(drop=True),
         traits=traits,
         top_k=top_k,
         types=types,
@@ -117,7 +115,7 @@ def loci_of(
         explain=bool(traits) and model.evidence is not None,
         model=model,
         **column_options,
-    ).iloc[: len(leads)]
+    )
     out = pd.DataFrame(
         {
             "locus": np.arange(1, len(leads) + 1),

@@ -84,7 +84,22 @@ class TableSource:
         return f"{self.path.name}: {self.format}{packed}, {len(self.names)} columns"
 
     def chunks(self, rows: int = 100_000) -> Iterator[Chunk]:
-        """The file in order, in pieces of at most `rows` rows (text: also at most BLOCK_BYTES)."""
+        """The file in order, in pieces of at most `rows` rows (text: also at most BLOCK_BYTES).
+        A table with a header and no rows (a filter that kept nothing) is one empty chunk, so its
+        output is a header too, not an error that stops a pipeline."""
+        empty = True
+        for chunk in self._pieces(rows):
+            empty = False
+            yield chunk
+        if empty:
+            yield Chunk(self._schema().empty_table(), self.header_line + 1, done=1.0)
+
+    def _schema(self) -> pa.Schema:
+        if self.format == "parquet":
+            return pq.ParquetFile(self.path).schema_arrow
+        return pa.schema([(name, pa.string()) for name in self.names])
+
+    def _pieces(self, rows: int) -> Iterator[Chunk]:
         if self.format == "parquet":
             yield from self._parquet(rows)
             return

@@ -167,7 +167,6 @@ def test_missing_and_corrupt_files(tmp_path, sumstats_dir):
     "content, message",
     [
         (b"", "bad.tsv: the file is empty"),
-        (b"SNP\tP\n", "bad.tsv: the file is empty (a header but no data rows)"),
         (b"BETA\tSE\tP\n0.1\t0.2\t0.3\n", "bad.tsv: no SNP column and no chromosome"),
         (b"SNP\tSNP\nrs1\trs2\n", "bad.tsv: duplicate column name 'SNP'"),
     ],

@@ -244,6 +244,28 @@ def test_standard_input_is_read_and_named(cli, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tsv"]
 
 
+def test_a_header_without_rows_gives_a_header_without_rows(cli, tmp_path, model):
+    """A filter that kept no row (`awk '$9 < 5e-8'`) is an empty table, not an error that stops
+    a pipeline: every format writes the input's header and the annotation columns, no rows."""
+    added = ["generel_match", "generel_asthma", "generel_asthma_pct", "generel_genes"]
+    added += [f"generel_top1_{part}" for part in ("id", "name", "type", "score")]
+    (tmp_path / "h.tsv").write_text("SNP\tP\n\n")
+    (tmp_path / "h.csv").write_text("CHR,BP,P\n")
+    empty = {"CHR": pa.array([], pa.int64()), "BP": pa.array([], pa.int64()), "P": []}
+    pq.write_table(pa.table(empty, schema=None), tmp_path / "h.parquet")
+    for name, out in (("h.tsv", "o.tsv.gz"), ("h.csv", "o.csv"), ("h.parquet", "o.parquet")):
+        result = cli(tmp_path / name, "-o", tmp_path / out, "--trait", "asthma", "--top-k", "1")
+        assert result.exit_code == 0, result.output
+    assert lines(tmp_path / "o.tsv.gz") == ["\t".join(["SNP", "P", *added])]
+    assert lines(tmp_path / "o.csv") == [",".join(["CHR", "BP", "P", *added])]
+    written = pq.read_table(tmp_path / "o.parquet")
+    assert written.num_rows == 0 and written.column_names == ["CHR", "BP", "P", *added]
+    assert written.schema.field("BP").type == pa.int64()
+    frame = pd.DataFrame({"SNP": pd.Series([], dtype=str), "P": pd.Series([], dtype=float)})
+    scored = annotate(frame, traits=["asthma"], top_k=1, model=model)
+    assert scored.shape == (0, 2 + len(added))
+
+
 def test_the_input_is_never_the_output(cli, tmp_path):
     source = tmp_path / "in.tsv"
     source.write_text("SNP\tP\nrs7903146\t1e-9\n")

@@ -22,6 +22,9 @@ _INT = r"^[0-9]+$"
 _FLOAT = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
 # A P reported as a bound: "<1e-300" (past a tool's float range), "< 2.2e-16" (R's format.pval)
 _P_BOUND = r"^<\s*"  # on trimmed text (as_strings)
+# A P with a decimal comma, "1,5e-8" (a spreadsheet in a German or French locale); a P is at most
+# 1, so the comma cannot separate thousands
+_DECIMAL_COMMA = r"^(<?\s*[0-9]*),([0-9]+([eE][-+]?[0-9]+)?)$"
 
 
 @dataclass
@@ -140,7 +143,8 @@ def parse_numbers(
     values, column: str, source: str, locate=lambda row: f"row {row + 1}", bounds: bool = False
 ) -> pa.Array:
     """Numbers as float64, NA-like tokens as null; any other text is an error naming its line.
-    bounds=True reads a value given as an upper bound ("<1e-300") as that bound."""
+    bounds=True (P values) reads a value given as an upper bound ("<1e-300") as that bound, and
+    a decimal comma ("1,5e-8") as a decimal point."""
     if _numeric(values):
         return pc.cast(values, pa.float64())
     text = as_strings(values)
@@ -149,6 +153,7 @@ def parse_numbers(
     except pa.ArrowInvalid:
         pass
     if bounds:
+        text = pc.replace_substring_regex(text, _DECIMAL_COMMA, r"\1.\2")
         text = pc.replace_substring_regex(text, _P_BOUND, "")
     numeric = pc.match_substring_regex(text, _FLOAT)
     missing = pc.or_(pc.is_null(text), pc.is_in(pc.utf8_lower(text), value_set=pa.array(NA_TOKENS)))

@@ -217,6 +217,20 @@ def test_numbers_from_junk_give_a_result_or_an_error_naming_the_line(values):
         assert re.match(r"x\.tsv line \d+: column 'P' has a non-numeric value", str(error))
 
 
+def test_a_p_value_with_a_decimal_comma_is_read():
+    # Excel in a German or French locale saves "1,5e-8" in a semicolon-separated file
+    values = pa.array(["1,5e-8", "0,5", "<2,2e-16", ",25", "1e-3", "NA"])
+    p = parse_p_values(lambda name: values, {"p": "P"}, "t.csv")
+    np.testing.assert_array_equal(p[:5], [1.5e-8, 0.5, 2.2e-16, 0.25, 1e-3])
+    assert math.isnan(p[5])
+    for odd in ("1,2,3", "1,5.2", "1.5,2"):  # not one decimal comma: still an error
+        with pytest.raises(AnnotateError, match=f"non-numeric value '{odd}'"):
+            parse_p_values(lambda name, odd=odd: pa.array([odd]), {"p": "P"}, "t.csv")
+    # only P: a -log10 P column keeps its strict parse
+    with pytest.raises(AnnotateError, match="non-numeric value '7,5'"):
+        parse_p_values(lambda name: pa.array(["7,5"]), {"log10p": "LOG10P"}, "t.csv")
+
+
 def test_a_p_value_given_as_a_bound_is_that_bound():
     # R's format.pval writes "< 2.2e-16"; tools past their float range write "<1e-300"
     columns = {"p": "P"}

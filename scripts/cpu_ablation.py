@@ -53,6 +53,12 @@ ROWS = [
         3,
     ),
     ("lr_1e-4", "text lr 1e-4 (preset 5e-4)", {"lr": 1e-4}, 1),
+    (
+        "genes4",
+        "4 nearest genes by symbol and name (preset: 1 by symbol)",
+        {"model.locus_genes": 4, "model.gene_text": "symbol_name"},
+        1,
+    ),
 ]
 COLUMNS = [
     ("gwas_temporal", "auc", "temporal"),

@@ -374,10 +374,11 @@ class Spooled(os.PathLike):
 
 def is_piped(path) -> bool:
     """'-' (standard input), or a path that is no regular file: a FIFO, `<(...)`, /dev/stdin."""
-    if isinstance(path, str) and path == "-":
+    if path == "-":
         return True
     try:
-        return not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path)
+        mode = os.stat(path).st_mode
+        return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
     except OSError:
         return False  # open_table names what is wrong with it
 
@@ -392,13 +393,12 @@ def spooled(path) -> Iterator:
     with tempfile.TemporaryDirectory(prefix="pygenerel-") as folder:
         copy = Path(folder) / "table"
         try:
-            with contextlib.ExitStack() as stack:
-                if path == "-":
-                    source = sys.stdin.buffer
-                else:
-                    source = stack.enter_context(open(path, "rb"))
-                with open(copy, "wb") as sink:
-                    shutil.copyfileobj(source, sink, BLOCK_BYTES)
+            stdin = path == "-"
+            with (
+                contextlib.nullcontext(sys.stdin.buffer) if stdin else open(path, "rb") as reading,
+                open(copy, "wb") as sink,
+            ):
+                shutil.copyfileobj(reading, sink, BLOCK_BYTES)
         except OSError as error:
             raise AnnotateError(
                 f"{shown}: cannot copy the piped table to a temporary file "

@@ -42,22 +42,32 @@ class SnpNeighbourhood:
         decay: float = DECAY,
     ):
         """`embeddings` [n, dim]: anything that numpy fancy indexing with a row array turns into
-        float rows (an array, or the runtime's int8 rows); read once, into the running sums."""
+        float rows (an array, or the runtime's int8 rows), kept: a chromosome's rows are read into
+        its running sums when a position on it is first asked for."""
         codes = chrom_codes(chroms)
         pos = np.asarray(pos38, dtype=np.int64)
         self.strength, self.radius, self.decay = strength, radius, decay
-        self._by_chrom = {}
+        self._embeddings = embeddings
+        self._rows = {}  # chromosome code -> (its vocabulary rows, their positions), by position
         for code in np.unique(codes[(codes >= 0) & (pos > 0)]):
             rows = np.flatnonzero((codes == code) & (pos > 0))
             rows = rows[np.argsort(pos[rows], kind="stable")]
-            known = pos[rows]
-            # each row's embedding and a 1, so the weights' total comes with the weighted sum
-            values = np.asarray(embeddings[rows], dtype=np.float32)
-            values = np.column_stack([values, np.ones(len(rows), dtype=np.float32)])
-            upstream = _decayed_sums(known, values, decay)
-            downstream = _decayed_sums(-known[::-1], values[::-1], decay)[::-1]
-            self._by_chrom[code] = (known, np.concatenate([upstream, downstream]))
+            self._rows[code] = (rows, pos[rows])
+        self._sums = {}  # chromosome code -> (positions, running sums), made on first use
         self.dim = np.asarray(embeddings[np.arange(0)]).shape[1]  # also with no chromosome
+
+    def _on_chrom(self, code) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted positions, upstream then downstream running sums) of one chromosome, computed
+        when a position on it is first asked for: a small table touches a few chromosomes."""
+        if code not in self._sums:
+            rows, known = self._rows[code]
+            # each row's embedding and a 1, so the weights' total comes with the weighted sum
+            values = np.asarray(self._embeddings[rows], dtype=np.float32)
+            values = np.column_stack([values, np.ones(len(rows), dtype=np.float32)])
+            upstream = _decayed_sums(known, values, self.decay)
+            downstream = _decayed_sums(-known[::-1], values[::-1], self.decay)[::-1]
+            self._sums[code] = (known, np.concatenate([upstream, downstream]))
+        return self._sums[code]
 
     def mean(self, chroms, pos38) -> np.ndarray:
         """float32 [n, dim]: each position's weighted neighbour mean (zeros where none)."""
@@ -72,12 +82,12 @@ class SnpNeighbourhood:
         codes = chrom_codes(chroms)
         pos = np.asarray(pos38, dtype=np.int64)
         alone = np.ones(len(pos), dtype=bool)
-        for code, sums in self._by_chrom.items():
+        for code in self._rows:
             found = np.flatnonzero((codes == code) & (pos > 0))
             alone[found] = False
             for lo in range(0, len(found), CHUNK):
                 at = found[lo : lo + CHUNK]
-                yield at, self._mean_on_chrom(*sums, pos[at])
+                yield at, self._mean_on_chrom(*self._on_chrom(code), pos[at])
         alone = np.flatnonzero(alone)
         for lo in range(0, len(alone), CHUNK):
             at = alone[lo : lo + CHUNK]

@@ -148,7 +148,11 @@ class Model:
         if side not in self._references:
             if side == "snp":
                 self._references[side] = locus_reference(
-                    self.locus_encoder, self.snps, self.neighbourhood
+                    self.locus_encoder,
+                    self.snps,
+                    self.neighbourhood,
+                    self.bundle,
+                    self.encoder_file,
                 )
             else:
                 self._references[side] = concept_reference(

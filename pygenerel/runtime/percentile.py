@@ -61,19 +61,27 @@ class Percentiles:
         return out
 
 
-def locus_reference(locus_encoder, snps, neighbourhood=None) -> Reference:
+def locus_reference(locus_encoder, snps, neighbourhood, bundle, encoder_name: str) -> Reference:
     """Genome loci (borrowing from their neighbours as a placed locus does, with a
-    neighbourhood); for a model without a locus tower, a fixed sample of its vocabulary SNPs."""
+    neighbourhood), embedded once per model and kept in the user cache; for a model without a
+    locus tower, a fixed sample of its vocabulary SNPs."""
     if locus_encoder is None:
         rng = np.random.default_rng(0)
         rows = np.sort(rng.choice(len(snps), min(REFERENCE_LOCI, len(snps)), replace=False))
         return Reference(snps.embeddings.rows(rows))
     chroms, positions = genome_grid()
     keep = locus_encoder.locatable(chroms, positions)
-    loci = locus_encoder(chroms[keep], positions[keep])
-    if neighbourhood is not None:
-        loci = neighbourhood.smooth(chroms[keep], positions[keep], loci)
-    return Reference(loci)
+    directory = model_cache_dir("reference", bundle, encoder_name)
+    cached = load_verified(
+        directory, {"loci": ((int(keep.sum()), locus_encoder.text_encoder.dim), np.float32)}
+    )
+    if cached is None:
+        loci = locus_encoder(chroms[keep], positions[keep])
+        if neighbourhood is not None:
+            loci = neighbourhood.smooth(chroms[keep], positions[keep], loci)
+        cached = {"loci": loci}
+        save_verified(directory, cached)
+    return Reference(cached["loci"])
 
 
 def concept_reference(catalog, text_encoder, bundle, encoder_name: str) -> Reference:

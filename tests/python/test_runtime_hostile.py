@@ -89,6 +89,11 @@ def locus_embedding(model):
     return model.embed([LOCUS])
 
 
+def locus_reference(model):
+    """The genome loci that SNP-side percentiles rank against (kept in the cache per model)."""
+    return model.reference("snp").vectors
+
+
 def flip(path):
     """Same header (shape and dtype), other values: every data byte inverted."""
     with open(path, "rb") as handle:
@@ -110,8 +115,12 @@ def garbage(path):
 @pytest.mark.parametrize("damage", [flip, truncate, garbage])
 @pytest.mark.parametrize(
     "entry, array, derived",
-    [("concept_vectors", "codes", concept_scores), ("gene_vectors", "embeddings", locus_embedding)],
-    ids=["concepts", "genes"],
+    [
+        ("concept_vectors", "codes", concept_scores),
+        ("gene_vectors", "embeddings", locus_embedding),
+        ("reference", "loci", locus_reference),
+    ],
+    ids=["concepts", "genes", "reference_loci"],
 )
 def test_a_damaged_cache_is_recomputed_never_trusted(
     small_bundle, cache, capsys, damage, entry, array, derived

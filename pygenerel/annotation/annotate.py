@@ -437,10 +437,11 @@ def _annotate_file(path, out, model, overrides, options, chunk_rows, log, progre
         summary = _annotate_chunks(*args, parts.append, shown_progress)
         frame = pa.concat_tables(parts).to_pandas()
         frame.attrs["generel"] = summary.as_dict()
+        frame.attrs["meta_lines"] = list(source.meta_lines)
         return frame
     writer = None
     try:
-        writer = TableWriter(out, inputs=[source.path])
+        writer = TableWriter(out, inputs=[source.path], meta_lines=source.meta_lines)
         _annotate_chunks(*args, writer.write, shown_progress)
         name = writer.commit()
     except BaseException:

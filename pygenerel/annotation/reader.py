@@ -16,6 +16,7 @@ A row of the wrong width, bytes that are not UTF-8, or a truncated file is an er
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import queue
 import re
@@ -24,8 +25,9 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -61,9 +63,11 @@ class Chunk:
     first: int  # the first row's line in a file, or its 1-based position in a DataFrame
     unit: str = "line"
     done: float | None = None  # share of the source read once this chunk was, for progress
+    line_of: Callable[[int], int] | None = None  # a row's line, where rows and lines part
 
     def locate(self, row: int) -> str:
-        return f"{self.unit} {self.first + row}"
+        number = self.line_of(row) if self.line_of is not None else self.first + row
+        return f"{self.unit} {number}"
 
 
 @dataclass
@@ -72,12 +76,12 @@ class TableSource:
     names: list[str]
     format: str  # "tsv", "csv", "semicolon", "whitespace" or "parquet"
     compression: str | None
-    skip_lines: int  # '##' meta lines before the header
+    meta_lines: tuple[str, ...]  # the '##' lines before the header, kept for the output
     cr_lines: bool = False  # lines end in a lone CR (Excel for Mac); read as if LF
 
     @property
     def header_line(self) -> int:
-        return self.skip_lines + 1
+        return len(self.meta_lines) + 1
 
     def describe(self) -> str:
         packed = f", {self.compression}" if self.compression else ""
@@ -103,14 +107,21 @@ class TableSource:
         if self.format == "parquet":
             yield from self._parquet(rows)
             return
-        tables = self._quoted_text() if self.format in ("csv", "semicolon") else self._line_text()
-        line = self.header_line + 1
-        for first, table, done in tables:
-            line = line if first is None else first
+        if self.format in ("csv", "semicolon"):
+            row = 0
+            for table, done in self._quoted_text():
+                for start in range(0, table.num_rows, rows):
+                    piece = table.slice(start, rows)
+                    first = self.header_line + 1 + row + start  # were rows lines
+                    line_of = partial(self._csv_line, row + start)
+                    yield Chunk(piece, first, done=done, line_of=line_of)
+                row += table.num_rows
+            return
+        for first, table, done, lines in self._line_text():
             for start in range(0, table.num_rows, rows):
                 piece = table.slice(start, rows)
-                yield Chunk(piece, line, done=done)
-                line += piece.num_rows
+                line_of = None if lines is None else lines[start : start + rows].__getitem__
+                yield Chunk(piece, first + start, done=done, line_of=line_of)
 
     def _parquet(self, rows: int) -> Iterator[Chunk]:
         try:
@@ -135,8 +146,9 @@ class TableSource:
             quoted_strings_can_be_null=False,
         )
 
-    def _line_text(self) -> Iterator[tuple[int, pa.Table, float]]:
-        """TSV and whitespace tables: blocks of whole lines, each parsed with quoting off."""
+    def _line_text(self) -> Iterator[tuple[int, pa.Table, float, list[int] | None]]:
+        """TSV and whitespace tables: blocks of whole lines, each parsed with quoting off; with
+        each block, its rows' line numbers where it has blank lines (they are no rows)."""
         parse = pacsv.ParseOptions(
             delimiter="\t", quote_char=False, ignore_empty_lines=not self._one_column
         )
@@ -154,9 +166,10 @@ class TableSource:
                 )
             except pa.ArrowInvalid as error:
                 raise AnnotateError(self._locate(block, first, error)) from None
-            yield first, table, done
+            lines = None if self._one_column else _row_lines(block, first)
+            yield first, table, done, lines
 
-    def _quoted_text(self) -> Iterator[tuple[None, pa.Table, float]]:
+    def _quoted_text(self) -> Iterator[tuple[pa.Table, float]]:
         """CSV (comma or semicolon): RFC 4180 quoting, streamed by pyarrow."""
         options = {
             "read_options": pacsv.ReadOptions(
@@ -172,9 +185,29 @@ class TableSource:
         try:
             with _opened(self.path, self.compression) as (stream, done):
                 for batch in pacsv.open_csv(stream, **options):
-                    yield None, pa.Table.from_batches([batch]), done()
+                    yield pa.Table.from_batches([batch]), done()
         except (pa.ArrowException, OSError, EOFError, UnicodeError) as error:
             raise AnnotateError(self._explain_quoted(error)) from None
+
+    def _csv_line(self, first_row: int, row: int = 0) -> int:
+        """The line where data row first_row + row (from 0) of a CSV starts. Quoted line breaks
+        and blank lines part rows from lines, and pyarrow does not say where a row was: the file
+        is read again up to it, only for an error message."""
+        last = [self.header_line]  # the last line handed to the csv reader
+
+        def text():
+            for number, raw in _raw_lines(self.path, self.compression, self.cr_lines):
+                if number > self.header_line:
+                    last[0] = number
+                    yield raw.decode("utf-8", "replace") + "\n"
+
+        start, seen = self.header_line + 1, -1
+        for record in csv.reader(text(), delimiter=DELIMITERS[self.format]):
+            seen += bool(record)  # a blank line is no row
+            if record and seen == first_row + row:
+                return start
+            start = last[0] + 1
+        return start
 
     def _locate(self, block: bytes, first: int, error: Exception) -> str:
         """One line naming the file and the line that broke a block (pyarrow does not say)."""
@@ -201,6 +234,15 @@ class TableSource:
         except AnnotateError:
             pass
         return message
+
+
+def _row_lines(block: bytes, first: int) -> list[int] | None:
+    """The line number of each row of a block of whole lines that holds blank lines (which the
+    parser skips), else None: rows are then lines."""
+    if not (b"\n\n" in block or b"\n\r\n" in block or block.startswith((b"\n", b"\r\n"))):
+        return None
+    lines = block.split(b"\n")[:-1]
+    return [first + i for i, line in enumerate(lines) if line not in (b"", b"\r")]
 
 
 def _not_utf8(line: bytes) -> str | None:
@@ -427,16 +469,16 @@ def open_table(path) -> TableSource:
         check_unique(names, str(path))
         if not names:
             raise AnnotateError(f"{path}: the file is empty (no columns)")
-        return TableSource(path, names, "parquet", None, 0)
+        return TableSource(path, names, "parquet", None, ())
     cr_lines = _ends_lines_with_cr(path, kind)
-    skip, header, first_row = _header(path, kind, cr_lines)
+    meta, header, first_row = _header(path, kind, cr_lines)
     fmt = _sniff_format(header, first_row)
     names = _split(header, fmt)
     row_names = first_row is not None and len(_split(first_row, fmt)) == len(names) + 1
     if fmt in ("tsv", "whitespace") and row_names:
         names = ["", *names]  # R's write.table: row names have no header
     check_unique(names, str(path))
-    return TableSource(path, names, fmt, kind, skip, cr_lines)
+    return TableSource(path, names, fmt, kind, meta, cr_lines)
 
 
 def _sniff_format(header: str, first_row: str | None) -> str:
@@ -455,12 +497,12 @@ def _sniff_format(header: str, first_row: str | None) -> str:
     return "whitespace" if len(header.split()) > 1 else "tsv"  # "tsv": a single column
 
 
-def _header(path: Path, compression, cr_lines: bool) -> tuple[int, str, str | None]:
-    """(number of leading '##' lines, the header line, the first non-blank line after it).
+def _header(path: Path, compression, cr_lines: bool) -> tuple[tuple[str, ...], str, str | None]:
+    """(the leading '##' lines, the header line, the first non-blank line after it).
 
     An empty or binary file is an error, and so is a blank line before the header: it may be a
     blank header or a lost first row."""
-    blank, skip, header = None, 0, None
+    blank, meta, header = None, [], None
     for number, raw in _raw_lines(path, compression, cr_lines):
         if header is None and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise AnnotateError(
@@ -472,9 +514,11 @@ def _header(path: Path, compression, cr_lines: bool) -> tuple[int, str, str | No
         if problem := _not_utf8(raw):
             raise AnnotateError(f"{path} line {number}: {problem}")
         line = raw.decode("utf-8").rstrip("\r")
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a UTF-8 byte order mark
         if header is not None:
             if line.strip():
-                return skip, header, line
+                return tuple(meta), header, line
             continue
         if not line.strip():
             blank = number if blank is None else blank
@@ -484,12 +528,14 @@ def _header(path: Path, compression, cr_lines: bool) -> tuple[int, str, str | No
                     f"{path}: line {blank} is blank; the header must be the first line "
                     "after any '##' lines"
                 )
-            skip, header = number - 1, line.lstrip("\ufeff")
+            header = line
+        else:
+            meta.append(line)
         if number > 100_000 and header is None:
             break
     if header is None:
         raise AnnotateError(f"{path}: the file is empty (no header line)")
-    return skip, header, None
+    return tuple(meta), header, None
 
 
 def _split(line: str, fmt: str) -> list[str]:

@@ -126,7 +126,7 @@ def test_meta_lines_hash_header_and_crlf(tmp_path):
         b"1\t100\trs1\t3.2\r\n2\t200\trs2\tNA\r\n"
     )
     source = open_table(path)
-    assert source.names == ["#CHROM", "GENPOS", "ID", "LOG10P"] and source.skip_lines == 2
+    assert source.names == ["#CHROM", "GENPOS", "ID", "LOG10P"] and len(source.meta_lines) == 2
     chunk = next(source.chunks())
     assert chunk.first == 4 and chunk.table.column("LOG10P").to_pylist() == ["3.2", "NA"]
 

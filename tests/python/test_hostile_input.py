@@ -7,6 +7,7 @@ tiny bundle. The hypothesis tests round-trip generated tables through every inpu
 import csv
 import gzip
 import io
+import json
 import lzma
 import os
 import signal
@@ -481,6 +482,63 @@ def test_mac_line_ends_keep_every_row(model, tmp_path):
         result = annotate(source, model=model)
         assert result["SNP"].tolist()[1] == "rs4506565" and len(result) == 2, name
         assert result[MATCH_COLUMN].tolist() == ["rsid", "rsid"], name
+
+
+def test_meta_lines_before_the_header_are_kept(cli, model, tmp_path, sumstats_dir):
+    """'##' lines (a build, a tool's version) come back first in TSV and CSV output, verbatim;
+    Parquet keeps them in its metadata, a DataFrame in attrs. Behind a byte order mark too."""
+    meta = ["##genome_build=GRCh38", "##source=topr UC, UK Biobank; p < 1e-3"]
+    with gzip.open(sumstats_dir / UC, "rt") as handle:
+        table = [next(handle).rstrip("\n") for _ in range(301)]
+    for name, start in [("meta.tsv", ""), ("bom.tsv", "\ufeff")]:
+        source = tmp_path / name
+        source.write_text(start + "\n".join(meta + table) + "\n", encoding="utf-8")
+        for ext in (".tsv", ".csv.gz"):
+            out = tmp_path / f"{name}{ext}"
+            assert cli(source, "--trait", "ulcerative colitis", "-o", out).exit_code == 0
+            written = lines(out)
+            assert written[:2] == meta, (name, ext)
+            if ext == ".tsv":
+                assert_columns_kept(table, written[2:], len(table[0].split("\t")))
+            else:
+                assert len(written) == len(meta) + len(table)
+        out = tmp_path / f"{name}.parquet"
+        assert cli(source, "--trait", "ulcerative colitis", "-o", out).exit_code == 0
+        assert pq.read_table(out).num_rows == len(table) - 1
+        kept = pq.read_schema(out).metadata[b"generel_meta_lines"]
+        assert json.loads(kept) == meta
+        assert annotate(source, model=model).attrs["meta_lines"] == meta
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    fmt=st.sampled_from(["tsv", "csv", "whitespace"]),
+    blanks=st.lists(st.integers(1, 40), max_size=4),
+    broken=st.lists(st.integers(1, 40), max_size=3),
+    bad=st.integers(1, 40),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    chunk_rows=st.sampled_from([3, 100]),
+)
+def test_an_error_names_its_line_past_blank_lines_and_quoted_line_breaks(
+    model, tmp_path_factory, sumstats_dir, fmt, blanks, broken, bad, newline, chunk_rows
+):
+    """Blank lines are no rows and a CSV value may span lines: the line an error names is still
+    the line the bad value is on."""
+    with gzip.open(sumstats_dir / UC, "rt") as handle:
+        header, *rows = [next(handle).rstrip("\n").split("\t") for _ in range(41)]
+    rows[bad - 1][header.index("P")] = "not-a-p"
+    lines = []
+    for number, fields in enumerate([header, *rows]):
+        lines += [""] * blanks.count(number)
+        if fmt == "csv" and number in broken:
+            fields = [*fields[:-1], f'"{fields[-1]}\nnote"']  # a value with a line break
+        lines.append({"tsv": "\t", "csv": ",", "whitespace": "  "}[fmt].join(fields))
+        if number == bad:  # where its line starts: after every line break written before it
+            expected = 1 + sum(1 + line.count("\n") for line in lines[:-1])
+    path = tmp_path_factory.mktemp("lines") / f"table.{fmt}"
+    path.write_bytes((newline.join(lines) + newline).encode())
+    with pytest.raises(AnnotateError, match=f"table.{fmt} line {expected}: column 'P'"):
+        annotate(path, traits=["asthma"], model=model, chunk_rows=chunk_rows, build="GRCh38")
 
 
 def test_a_huge_bad_value_gives_a_short_message(cli, tmp_path):

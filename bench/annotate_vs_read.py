@@ -1,10 +1,11 @@
 """How much slower is `pygenerel annotate --trait ...` than just reading the table with pyarrow?
 
 Builds a GWAS-like table of N rows (default 1M) from the HapMap3 GRCh38 SNP list with simulated
-P values, then times, once each: pyarrow's plain read of it (in this process, and as a fresh
-process so interpreter start-up counts on both sides) and the annotate subprocess, whose peak RSS
-comes from the kernel (wait4), with --trait, with --p-threshold and with --top-k 5. Prints the
-figures and the ratios. Targets: trait-only within 4x the read, --top-k 5 within 3x trait-only.
+P values, then times pyarrow's plain read of it (in this process, and as a fresh process so
+interpreter start-up counts on both sides; the median of READ_RUNS runs, as a read of well under a
+second varies by 2x between runs) and, once each, the annotate subprocess, whose peak RSS comes
+from the kernel (wait4), with --trait, with --p-threshold and with --top-k 5. Prints the figures
+and the ratios. Targets: trait-only within 4x the read, --top-k 5 within 3x trait-only.
 
     .venv/bin/python bench/annotate_vs_read.py [--rows 1000000] [--model BUNDLE] [--out-ext .tsv.gz]
 """
@@ -25,6 +26,7 @@ import pyarrow.csv as pacsv
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = Path(os.environ.get("PYGENEREL_RAW", ROOT.parent / "shared" / "data" / "raw"))
+READ_RUNS = 5
 READ = "import pyarrow.csv as c, sys; c.read_csv(sys.argv[1], parse_options=c.ParseOptions(delimiter='\\t'))"
 
 
@@ -102,10 +104,14 @@ def main() -> None:
         make_table(args.rows, table)
     out = work / f"annotated{args.out_ext}"
 
-    start = time.perf_counter()
-    rows = pacsv.read_csv(table, parse_options=pacsv.ParseOptions(delimiter="\t")).num_rows
-    read_in_process = time.perf_counter() - start
-    read_process, read_rss = run_measured([sys.executable, "-c", READ, str(table)])
+    in_process = []
+    for _ in range(READ_RUNS):
+        start = time.perf_counter()
+        rows = pacsv.read_csv(table, parse_options=pacsv.ParseOptions(delimiter="\t")).num_rows
+        in_process.append(time.perf_counter() - start)
+    fresh = [run_measured([sys.executable, "-c", READ, str(table)]) for _ in range(READ_RUNS)]
+    read_in_process = float(np.median(in_process))
+    read_process, read_rss = float(np.median([t for t, _ in fresh])), max(r for _, r in fresh)
     command = [
         sys.executable,
         "-m",
@@ -136,8 +142,12 @@ def main() -> None:
         f"table: {rows:,} rows, {table.stat().st_size / 2**20:.1f} MiB gzip TSV; output {out.name} "
         f"{out_rows:,} rows; model {Path(model).name}; cpus {os.cpu_count()}"
     )
-    print(f"pyarrow read, in process:      {read_in_process:6.2f} s")
-    print(f"pyarrow read, fresh process:   {read_process:6.2f} s  (peak RSS {read_rss:,.0f} MiB)")
+    spread = f"{min(t for t, _ in fresh):.2f}-{max(t for t, _ in fresh):.2f}"
+    print(f"pyarrow read, in process:      {read_in_process:6.2f} s  (median of {READ_RUNS})")
+    print(
+        f"pyarrow read, fresh process:   {read_process:6.2f} s  (median of {READ_RUNS}, {spread} s; "
+        f"peak RSS {read_rss:,.0f} MiB)"
+    )
     print(f"pygenerel annotate --trait:    {annotate:6.2f} s  (peak RSS {rss:,.0f} MiB)")
     print(
         f"  ... with --p-threshold 5e-8: {filtered:6.2f} s  (peak RSS {filtered_rss:,.0f} MiB; "

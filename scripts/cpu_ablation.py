@@ -59,6 +59,7 @@ ROWS = [
         {"model.locus_genes": 4, "model.gene_text": "symbol_name"},
         1,
     ),
+    ("layers4", "top 4 encoder layers train (preset: 2)", {"model.trainable_layers": 4}, 1),
 ]
 COLUMNS = [
     ("gwas_temporal", "auc", "temporal"),

@@ -120,8 +120,11 @@ class TableSource:
         for first, table, done, lines in self._line_text():
             for start in range(0, table.num_rows, rows):
                 piece = table.slice(start, rows)
-                line_of = None if lines is None else lines[start : start + rows].__getitem__
-                yield Chunk(piece, first + start, done=done, line_of=line_of)
+                if lines is None:
+                    yield Chunk(piece, first + start, done=done)
+                else:
+                    numbers = lines[start : start + rows]
+                    yield Chunk(piece, numbers[0], done=done, line_of=numbers.__getitem__)
 
     def _parquet(self, rows: int) -> Iterator[Chunk]:
         try:
@@ -202,11 +205,14 @@ class TableSource:
                     yield raw.decode("utf-8", "replace") + "\n"
 
         start, seen = self.header_line + 1, -1
-        for record in csv.reader(text(), delimiter=DELIMITERS[self.format]):
-            seen += bool(record)  # a blank line is no row
-            if record and seen == first_row + row:
-                return start
-            start = last[0] + 1
+        try:
+            for record in csv.reader(text(), delimiter=DELIMITERS[self.format]):
+                seen += bool(record)  # a blank line is no row
+                if record and seen == first_row + row:
+                    return start
+                start = last[0] + 1
+        except csv.Error:  # a field past the csv module's size limit: count rows as lines
+            return self.header_line + 1 + first_row + row
         return start
 
     def _locate(self, block: bytes, first: int, error: Exception) -> str:

@@ -60,6 +60,7 @@ ROWS = [
         1,
     ),
     ("layers4", "top 4 encoder layers train (preset: 2)", {"model.trainable_layers": 4}, 1),
+    ("layers6", "all 6 encoder layers train (preset: 2)", {"model.trainable_layers": 6}, 1),
 ]
 COLUMNS = [
     ("gwas_temporal", "auc", "temporal"),

@@ -5,8 +5,10 @@ Encoding a name alone makes its vector independent of every other name: a concep
 name finds its own entry at cosine 1, and any subset of the catalog can be encoded without the
 rest. So a search encodes only the few hundred candidates the bundle's index proposes
 (catalog.py); a call that needs many more (a large annotation, or a bundle without an index)
-encodes the whole catalog once and keeps it in the user cache under the model's digest (a new or
-changed bundle never reuses stale vectors; a damaged cache is recomputed, see cache.py).
+encodes just the names it needs, once: they go to the user cache under the model's digest with
+the rows encoded before (a new or changed bundle never reuses stale vectors; a damaged cache is
+recomputed, see cache.py). A table ranked against diseases alone never encodes the catalog's
+genes.
 """
 
 from __future__ import annotations
@@ -19,9 +21,14 @@ from pygenerel.runtime.bundle import CONCEPT_EMBEDDINGS, CONCEPT_SCALES
 from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
 from pygenerel.runtime.int8 import Int8Rows, quantize_rows
 
-EMBED_ALL = 10_000  # names missing at once (or half a small catalog) past which the whole
-# catalog is encoded and cached
-CACHE_KIND = "concept_vectors"  # not "concepts": caches from before held names encoded in batches
+EMBED_MANY = 10_000  # names missing at once (or half a small catalog) past which the user cache
+# is read, and written with the newly encoded ones
+CACHE_KIND = "concept_rows"  # one array of (vector, scale, encoded?) rows, written at once, so
+# two processes extending the cache never mix their halves; "concept_vectors" held whole catalogs
+
+
+def cached_rows(dim: int) -> np.dtype:
+    return np.dtype([("codes", np.int8, (dim,)), ("scale", np.float32), ("known", np.bool_)])
 
 
 class ConceptVectors:
@@ -42,6 +49,7 @@ class ConceptVectors:
         else:
             self.table = Int8Rows(np.zeros((n, dim), np.int8), np.zeros(n, np.float32))
             self.known = np.zeros(n, dtype=bool)
+        self._cache_read = False
 
     def rows(self, rows) -> Int8Rows:
         """The vectors of these catalog rows (encoded first if need be), as int8 rows."""
@@ -56,27 +64,41 @@ class ConceptVectors:
 
     def ensure(self, rows: np.ndarray) -> None:
         missing = np.unique(rows[~self.known[rows]])
-        if len(missing) > min(EMBED_ALL, len(self.names) // 2):
-            self._embed_all()
-        elif len(missing):
-            self._store(missing, self.text_encoder.alone(list(self.names[missing])))
-
-    def _embed_all(self) -> None:
-        n, dim = len(self.names), self.text_encoder.dim
-        expected = {"codes": ((n, dim), np.int8), "scales": ((n,), np.float32)}
-        cached = load_verified(self.cache_dir, expected)
-        if cached is None:
-            missing = np.flatnonzero(~self.known)
+        many = min(EMBED_MANY, len(self.names) // 2)
+        if len(missing) > many and not self._cache_read:
+            self._read_cache()
+            missing = missing[~self.known[missing]]
+        if len(missing) > many:
             print(
                 f"pygenerel: embedding {len(missing):,} concept names once; cached in "
                 f"{self.cache_dir}",
                 file=sys.stderr,
             )
             self._store(missing, self.text_encoder.alone(list(self.names[missing])))
-            save_verified(self.cache_dir, {"codes": self.table.codes, "scales": self.table.scales})
-        else:
-            self.table = Int8Rows(np.array(cached["codes"]), np.array(cached["scales"]))
-            self.known[:] = True
+            self._write_cache()
+        elif len(missing):
+            self._store(missing, self.text_encoder.alone(list(self.names[missing])))
+
+    def _read_cache(self) -> None:
+        """Take the rows an earlier run encoded and cached."""
+        self._cache_read = True
+        shape, dtype = (len(self.names),), cached_rows(self.text_encoder.dim)
+        cached = load_verified(self.cache_dir, {"rows": (shape, dtype)})
+        if cached is not None:
+            rows = cached["rows"]
+            take = rows["known"] & ~self.known
+            self.table.codes[take], self.table.scales[take] = (
+                rows["codes"][take],
+                rows["scale"][take],
+            )
+            self.known |= take
+
+    def _write_cache(self) -> None:
+        rows = np.empty(len(self.names), dtype=cached_rows(self.text_encoder.dim))
+        rows["codes"] = self.table.codes
+        rows["scale"] = self.table.scales
+        rows["known"] = self.known
+        save_verified(self.cache_dir, {"rows": rows})
 
     def _store(self, rows: np.ndarray, vectors: np.ndarray) -> None:
         self.table.codes[rows], self.table.scales[rows] = quantize_rows(vectors)

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from pygenerel import runtime
 from pygenerel.runtime import BundleError, load_model
+from pygenerel.runtime.concept_vectors import EMBED_MANY
 from pygenerel.runtime.items import parse_items
 
 
@@ -209,7 +210,7 @@ def test_neighbors_search_the_catalog_and_snps(model, snp, tiny_bundle_dir):
 
 def test_concept_embeddings_are_cached_on_disk_per_model(model, tiny_bundle_dir):
     every = model.catalog.vectors.all()  # computes or loads them
-    cached = list((runtime.cache.user_cache_dir() / "concept_vectors").glob("*/codes.npy"))
+    cached = list((runtime.cache.user_cache_dir() / "concept_rows").glob("*/rows.npy"))
     assert len(cached) == 1 and model.bundle.digest[:16] in cached[0].parent.name
     again = load_model(tiny_bundle_dir)
     assert np.array_equal(again.catalog.vectors.all().codes, every.codes)
@@ -218,6 +219,32 @@ def test_concept_embeddings_are_cached_on_disk_per_model(model, tiny_bundle_dir)
     assert (
         np.abs(again.catalog.vectors.rows(np.arange(20)).rows(np.arange(20)) - direct).max() < 0.01
     )
+
+
+def test_a_large_request_encodes_and_caches_only_the_names_it_needs(
+    tiny_bundle_dir, tmp_path, monkeypatch, capsys
+):
+    """A table ranked against some types encodes those names alone; a later run with other types
+    reads them back and encodes only the rest, to the same vectors as a whole-catalog run."""
+    monkeypatch.setenv("PYGENEREL_CACHE_DIR", str(tmp_path))
+    model = load_model(tiny_bundle_dir)
+    types = model.catalog.table["type"].to_numpy()
+    counts = pd.Series(types).value_counts()
+    many = counts[counts > EMBED_MANY]  # enough names to go to the cache
+    first = np.flatnonzero(types == many.index[-1])
+    model.catalog.vectors.ensure(first)
+    [path] = tmp_path.glob("concept_rows/*/rows.npy")
+    cached = np.load(path)
+    assert np.array_equal(np.flatnonzero(cached["known"]), first)
+    assert f"embedding {len(first):,} concept names" in capsys.readouterr().err
+
+    again = load_model(tiny_bundle_dir)
+    every = again.catalog.vectors.all()
+    assert f"embedding {len(types) - len(first):,} concept names" in capsys.readouterr().err
+    assert np.load(path)["known"].all()
+    monkeypatch.setenv("PYGENEREL_CACHE_DIR", str(tmp_path / "fresh"))
+    whole = load_model(tiny_bundle_dir).catalog.vectors.all()
+    assert np.array_equal(every.codes, whole.codes) and np.array_equal(every.scales, whole.scales)
 
 
 # ---- CLI and imports ----------------------------------------------------------------------------

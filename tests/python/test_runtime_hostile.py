@@ -116,7 +116,7 @@ def garbage(path):
 @pytest.mark.parametrize(
     "entry, array, derived",
     [
-        ("concept_vectors", "codes", concept_scores),
+        ("concept_rows", "rows", concept_scores),
         ("gene_vectors", "embeddings", locus_embedding),
         ("reference", "loci", locus_reference),
     ],

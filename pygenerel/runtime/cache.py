@@ -54,8 +54,8 @@ def load_verified(directory: Path, expected: dict) -> dict | None:
     return arrays
 
 
-def save_verified(directory: Path, arrays: dict) -> None:
-    """Write each array, then its sha256 sidecar; a write that fails only warns."""
+def save_verified(directory: Path, arrays: dict) -> bool:
+    """Write each array, then its sha256 sidecar; a write that fails only warns (-> False)."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for name, array in arrays.items():
@@ -69,6 +69,8 @@ def save_verified(directory: Path, arrays: dict) -> None:
             f"warning: cannot write the cache in {directory} ({error.strerror or error}); "
             "continuing without it"
         )
+        return False
+    return True
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -22,7 +22,7 @@ from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verifie
 from pygenerel.runtime.int8 import Int8Rows, quantize_rows
 
 EMBED_MANY = 10_000  # names missing at once (or half a small catalog) past which the user cache
-# is read, and written with the newly encoded ones
+# is read; from then on, every name encoded is written to it
 CACHE_KIND = "concept_rows"  # one array of (vector, scale, encoded?) rows, written at once, so
 # two processes extending the cache never mix their halves; "concept_vectors" held whole catalogs
 
@@ -50,6 +50,7 @@ class ConceptVectors:
             self.table = Int8Rows(np.zeros((n, dim), np.int8), np.zeros(n, np.float32))
             self.known = np.zeros(n, dtype=bool)
         self._cache_read = False
+        self._cache_writable = True
 
     def rows(self, rows) -> Int8Rows:
         """The vectors of these catalog rows (encoded first if need be), as int8 rows."""
@@ -68,16 +69,17 @@ class ConceptVectors:
         if len(missing) > many and not self._cache_read:
             self._read_cache()
             missing = missing[~self.known[missing]]
+        if not len(missing):
+            return
         if len(missing) > many:
             print(
                 f"pygenerel: embedding {len(missing):,} concept names once; cached in "
                 f"{self.cache_dir}",
                 file=sys.stderr,
             )
-            self._store(missing, self.text_encoder.alone(list(self.names[missing])))
+        self._store(missing, self.text_encoder.alone(list(self.names[missing])))
+        if self._cache_read and self._cache_writable:  # a large job: its later pieces add too
             self._write_cache()
-        elif len(missing):
-            self._store(missing, self.text_encoder.alone(list(self.names[missing])))
 
     def _read_cache(self) -> None:
         """Take the rows an earlier run encoded and cached."""
@@ -98,7 +100,7 @@ class ConceptVectors:
         rows["codes"] = self.table.codes
         rows["scale"] = self.table.scales
         rows["known"] = self.known
-        save_verified(self.cache_dir, {"rows": rows})
+        self._cache_writable = save_verified(self.cache_dir, {"rows": rows})  # else: warned once
 
     def _store(self, rows: np.ndarray, vectors: np.ndarray) -> None:
         self.table.codes[rows], self.table.scales[rows] = quantize_rows(vectors)

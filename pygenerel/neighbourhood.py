@@ -53,7 +53,7 @@ class SnpNeighbourhood:
             rows = np.flatnonzero((codes == code) & (pos > 0))
             rows = rows[np.argsort(pos[rows], kind="stable")]
             self._rows[code] = (rows, pos[rows])
-        self._sums = {}  # chromosome code -> (positions, running sums), made on first use
+        self._sums = {}  # chromosome code -> its running sums, made on first use
         self.dim = np.asarray(embeddings[np.arange(0)]).shape[1]  # also with no chromosome
 
     def _on_chrom(self, code) -> tuple[np.ndarray, np.ndarray]:
@@ -66,8 +66,8 @@ class SnpNeighbourhood:
             values = np.column_stack([values, np.ones(len(rows), dtype=np.float32)])
             upstream = _decayed_sums(known, values, self.decay)
             downstream = _decayed_sums(-known[::-1], values[::-1], self.decay)[::-1]
-            self._sums[code] = (known, np.concatenate([upstream, downstream]))
-        return self._sums[code]
+            self._sums[code] = np.concatenate([upstream, downstream])
+        return self._rows[code][1], self._sums[code]
 
     def mean(self, chroms, pos38) -> np.ndarray:
         """float32 [n, dim]: each position's weighted neighbour mean (zeros where none)."""

@@ -73,6 +73,15 @@ def save_verified(directory: Path, arrays: dict) -> bool:
     return True
 
 
+def cached_array(directory: Path, name: str, shape, dtype, compute) -> np.ndarray:
+    """The array `name` from the cache if it is there and intact, else compute() (saved)."""
+    cached = load_verified(directory, {name: (shape, dtype)})
+    if cached is None:
+        cached = {name: compute()}
+        save_verified(directory, cached)
+    return cached[name]
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write to a fresh private temporary file beside `path`, then rename it into place."""
     fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -89,10 +89,8 @@ class ConceptVectors:
         if cached is not None:
             rows = cached["rows"]
             take = rows["known"] & ~self.known
-            self.table.codes[take], self.table.scales[take] = (
-                rows["codes"][take],
-                rows["scale"][take],
-            )
+            self.table.codes[take] = rows["codes"][take]
+            self.table.scales[take] = rows["scale"][take]
             self.known |= take
 
     def _write_cache(self) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from pygenerel.genome import normalize_chroms
 from pygenerel.runtime.bundle import EVIDENCE
-from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
+from pygenerel.runtime.cache import cached_array, model_cache_dir
 from pygenerel.runtime.names import readable_names
 
 WINDOW = 500_000  # bp each side, the usual span of a GWAS locus
@@ -54,11 +54,10 @@ class Evidence:
         """float32 [len(traits), dim], one per distinct evidence trait."""
         if self._trait_emb is None:
             shape = (len(self.traits), self.text_encoder.dim)
-            cached = load_verified(self._cache, {"traits": (shape, np.float32)})
-            if cached is None:
-                cached = {"traits": self.text_encoder.encode_uncached(list(self.traits))}
-                save_verified(self._cache, cached)
-            self._trait_emb = cached["traits"]
+            encode = self.text_encoder.encode_uncached
+            self._trait_emb = cached_array(
+                self._cache, "traits", shape, np.float32, lambda: encode(list(self.traits))
+            )
         return self._trait_emb
 
     def _window(self, chrom, pos: int, kind: str, window: int) -> np.ndarray:

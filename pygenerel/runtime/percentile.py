@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from pygenerel.genome import CHROMOSOMES, GRCH38_LENGTHS
-from pygenerel.runtime.cache import load_verified, model_cache_dir, save_verified
+from pygenerel.runtime.cache import cached_array, model_cache_dir
 from pygenerel.runtime.cosine import cosine_matrix
 
 REFERENCE_LOCI = 10_000
@@ -71,17 +71,16 @@ def locus_reference(locus_encoder, snps, neighbourhood, bundle, encoder_name: st
         return Reference(snps.embeddings.rows(rows))
     chroms, positions = genome_grid()
     keep = locus_encoder.locatable(chroms, positions)
-    directory = model_cache_dir("reference", bundle, encoder_name)
-    cached = load_verified(
-        directory, {"loci": ((int(keep.sum()), locus_encoder.text_encoder.dim), np.float32)}
-    )
-    if cached is None:
+
+    def embedded():
         loci = locus_encoder(chroms[keep], positions[keep])
         if neighbourhood is not None:
             loci = neighbourhood.smooth(chroms[keep], positions[keep], loci)
-        cached = {"loci": loci}
-        save_verified(directory, cached)
-    return Reference(cached["loci"])
+        return loci
+
+    directory = model_cache_dir("reference", bundle, encoder_name)
+    shape = (int(keep.sum()), locus_encoder.text_encoder.dim)
+    return Reference(cached_array(directory, "loci", shape, np.float32, embedded))
 
 
 def concept_reference(catalog, text_encoder, bundle, encoder_name: str) -> Reference:
@@ -90,8 +89,8 @@ def concept_reference(catalog, text_encoder, bundle, encoder_name: str) -> Refer
     rows = np.sort(rng.choice(len(catalog), min(REFERENCE_CONCEPTS, len(catalog)), replace=False))
     directory = model_cache_dir("reference", bundle, encoder_name)
     shape = (len(rows), text_encoder.dim)
-    cached = load_verified(directory, {"concepts": (shape, np.float32)})
-    if cached is None:
-        cached = {"concepts": text_encoder.encode_uncached(catalog.texts[rows].tolist())}
-        save_verified(directory, cached)
-    return Reference(cached["concepts"])
+
+    def embedded():
+        return text_encoder.encode_uncached(catalog.texts[rows].tolist())
+
+    return Reference(cached_array(directory, "concepts", shape, np.float32, embedded))

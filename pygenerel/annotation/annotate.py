@@ -31,7 +31,12 @@ from pygenerel.annotation.output import signals_as_exit
 from pygenerel.annotation.progress import Progress
 from pygenerel.annotation.ranked import RankedMemo
 from pygenerel.annotation.reader import Chunk, is_piped, open_table, prefetched, spooled
-from pygenerel.annotation.variants import Variants, parse_p_values, parse_variants
+from pygenerel.annotation.variants import (
+    Variants,
+    check_positions,
+    parse_p_values,
+    parse_variants,
+)
 from pygenerel.annotation.writer import TableWriter, default_output
 from pygenerel.arguments import whole_number
 from pygenerel.builds import DEFAULT_BUILD, normalize_build, past_chromosome_end
@@ -151,7 +156,8 @@ class Scorer:
         if clash:
             raise AnnotateError(
                 f"{source}: output column {shown(clash[0])} would appear twice (already "
-                "in the table, or two traits with the same name)"
+                "in the table, or two traits whose names differ only in case and punctuation; "
+                "a column name keeps only a-z and 0-9)"
             )
         # kind="text": a trait is never read as a SNP, and an ontology id scores as its concept
         self.trait_vectors = model.embed(self.traits, kind="text") if self.traits else None
@@ -218,7 +224,11 @@ class Scorer:
         return parse_variants(*(None if name is None else table.column(name) for name in names))
 
     def _scored(self, table: pa.Table, chunk: Chunk) -> np.ndarray:
-        """Rows to score: all, or those with P at or below the threshold. P is checked either way."""
+        """Rows to score: all, or those with P at or below the threshold. P and positions are
+        checked either way."""
+        name = self.columns.get("pos")
+        if name is not None:
+            check_positions(table.column(name), name, self.source, chunk.locate)
         p = parse_p_values(table.column, self.columns, self.source, chunk.locate)
         if self.p_threshold is None:
             return np.ones(table.num_rows, dtype=bool)

@@ -19,6 +19,8 @@ NA_TOKENS = ["", "na", "nan", "n/a", "null", "none", ".", "-", "?"]
 _RSID = r"(?i)(?:^|[^a-z0-9])rs(?P<n>[0-9]+)"
 _LOCUS = r"(?i)^(?:chr)?(?P<c>[0-9]{1,2}|x|y|xy|m|mt)[:_\-](?P<p>[0-9]+)"
 _INT = r"^[0-9]+$"
+# a position with digit grouping, as a spreadsheet shows it: '112,998,590', '32 413 051', '1.234.567'
+_GROUPED = r"^[0-9]{1,3}([,'\s\x{a0}\x{202f}\x{2009}][0-9]{3})+$|^[0-9]{1,3}(\.[0-9]{3}){2,}$"
 _FLOAT = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
 # A P reported as a bound: "<1e-300" (past a tool's float range), "< 2.2e-16" (R's format.pval)
 _P_BOUND = r"^<\s*"  # on trimmed text (as_strings)
@@ -97,13 +99,16 @@ def normalize_chroms(values) -> pa.Array:
 
 
 def parse_positions(values) -> pa.Array:
-    """Positive integer positions (also '1.5e+07' as R writes them); anything else -> null."""
+    """Positive integer positions (also '1.5e+07' as R writes them, '112,998,590' as a spreadsheet
+    shows them); anything else -> null (check_positions tells junk from NA)."""
     if _numeric(values):
         values = pc.cast(values, pa.float64())
     text = as_strings(values)
     try:
         ints = pc.cast(text, pa.int64())  # the common, clean case in one pass
     except pa.ArrowInvalid:
+        grouped = pc.fill_null(pc.match_substring_regex(text, _GROUPED), False)
+        text = pc.if_else(grouped, pc.replace_substring_regex(text, "[^0-9]", ""), text)
         ints = pc.cast(pc.if_else(pc.match_substring_regex(text, _INT), text, None), pa.int64())
         floats = pc.cast(
             pc.if_else(pc.match_substring_regex(text, _FLOAT), text, None), pa.float64()
@@ -156,6 +161,29 @@ def parse_numbers(
         text = pc.replace_substring_regex(text, _DECIMAL_COMMA, r"\1.\2")
         text = pc.replace_substring_regex(text, _P_BOUND, "")
     numeric = pc.match_substring_regex(text, _FLOAT)
+    _refuse_non_numeric(text, numeric, column, source, locate)
+    return pc.cast(pc.if_else(numeric, text, None), pa.float64())
+
+
+def check_positions(values, column: str, source: str, locate=lambda row: f"row {row + 1}"):
+    """A position that is neither a number nor NA-like is an error naming its line, as for P:
+    read as missing, its row would go unscored with no word of why. Zero, negative or fractional
+    numbers are no error (PLINK writes 0 for an unplaced variant): they place nothing."""
+    if _numeric(values):
+        return
+    text = as_strings(values)
+    try:
+        pc.cast(text, pa.int64())  # the common, clean case in one pass
+        return
+    except pa.ArrowInvalid:
+        pass
+    numeric = pc.or_(
+        pc.match_substring_regex(text, _FLOAT), pc.match_substring_regex(text, _GROUPED)
+    )
+    _refuse_non_numeric(text, numeric, column, source, locate)
+
+
+def _refuse_non_numeric(text: pa.Array, numeric: pa.Array, column, source, locate) -> None:
     missing = pc.or_(pc.is_null(text), pc.is_in(pc.utf8_lower(text), value_set=pa.array(NA_TOKENS)))
     bad = pc.invert(pc.or_(pc.fill_null(numeric, False), pc.fill_null(missing, True)))
     if pc.any(bad).as_py():
@@ -164,7 +192,6 @@ def parse_numbers(
             f"{source} {locate(row)}: column {column!r} has a non-numeric value "
             f"{shown(text[row].as_py())}"
         )
-    return pc.cast(pc.if_else(numeric, text, None), pa.float64())
 
 
 def parse_p_values(column, columns, source: str, locate=lambda row: f"row {row + 1}"):
@@ -176,8 +203,26 @@ def parse_p_values(column, columns, source: str, locate=lambda row: f"row {row +
         if name is not None:
             values = parse_numbers(column(name), name, source, locate, bounds=role == "p")
             values = values.to_numpy(zero_copy_only=False)
-            return 10.0**-values if role == "log10p" else values
+            p = 10.0**-values if role == "log10p" else values
+            _check_p_range(p, values, name, role, source, locate)
+            return p
     return None
+
+
+def _check_p_range(p, values, name: str, role: str, source: str, locate) -> None:
+    """A P outside [0, 1] is an error naming its line: read as it is, a -log10 P column called
+    P would make every true hit insignificant and a negative value a lead."""
+    outside = np.flatnonzero(~((p >= 0) & (p <= 1)) & ~np.isnan(p))
+    if not len(outside):
+        return
+    row = int(outside[0])
+    if role == "log10p":
+        what = "a -log10 P below 0 (P above 1)"
+    elif p[row] > 1:
+        what = "a P value above 1 (if the column holds -log10 P, name it LOG10P)"
+    else:
+        what = "a negative P value"
+    raise AnnotateError(f"{source} {locate(row)}: column {name!r} has {what}: {values[row]:g}")
 
 
 def parse_variants(snp=None, chroms=None, positions=None) -> Variants:

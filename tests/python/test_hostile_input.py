@@ -833,3 +833,29 @@ def test_fuzz_random_bytes_never_give_a_traceback(
     event("annotated")
     back = pa.concat_tables(chunk.table for chunk in open_table(out).chunks())
     assert set(back.column(MATCH_COLUMN).to_pylist()) <= {"rsid", "chrpos", "locus", "none", ""}
+
+
+def test_a_p_column_holding_minus_log10_p_is_refused_not_misread(cli, tmp_path):
+    # read as P, 12.5 would be no hit and -0.1 a lead: `loci` and --p-threshold refuse instead
+    table = tmp_path / "mlog.tsv"
+    table.write_text("SNP\tCHR\tBP\tP\nrs7903146\t10\t112998590\t0.01\nrs1\t1\t1000000\t12.5\n")
+    out = tmp_path / "out.tsv"
+    result = cli(table, "--trait", "asthma", "--p-threshold", "5e-8", "-o", out)
+    assert result.exit_code == 2 and not out.exists()
+    assert "mlog.tsv line 3: column 'P' has a P value above 1" in result.output
+    assert "name it LOG10P" in result.output
+
+
+def test_positions_shown_with_digit_grouping_score_and_junk_ones_are_refused(cli, tmp_path):
+    # a spreadsheet's 112,998,590 was a silently unscored row; '12x' gets its line named
+    table = tmp_path / "grouped.tsv"
+    table.write_text("SNP\tCHR\tBP\tP\nx1\t10\t112,998,590\t0.5\nx2\t10\t112998590\t0.5\n")
+    out = tmp_path / "out.tsv"
+    assert cli(table, "--trait", "asthma", "--build", "GRCh38", "-o", out).exit_code == 0
+    rows = [line.split("\t") for line in lines(out)[1:]]
+    assert rows[0][:4] == ["x1", "10", "112,998,590", "0.5"]
+    assert rows[0][4:] == rows[1][4:] and rows[0][4] != "none"
+    table.write_text("SNP\tCHR\tBP\tP\nx1\t10\t112998590\t0.5\nx2\t10\t12x\t0.5\n")
+    result = cli(table, "--trait", "asthma", "--build", "GRCh38", "-o", tmp_path / "bad.tsv")
+    assert result.exit_code == 2 and not (tmp_path / "bad.tsv").exists()
+    assert "grouped.tsv line 3: column 'BP' has a non-numeric value '12x'" in result.output

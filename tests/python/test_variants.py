@@ -13,6 +13,7 @@ from pygenerel.annotation.columns import detect_columns
 from pygenerel.annotation.errors import AnnotateError
 from pygenerel.annotation.reader import open_table
 from pygenerel.annotation.variants import (
+    check_positions,
     normalize_chroms,
     parse_chrpos,
     parse_numbers,
@@ -90,6 +91,21 @@ def test_chromosomes(value, chrom):
 def test_positions_accept_what_real_tables_hold():
     values = pa.array(["100", " 7 ", "1.5e+07", "2e5", "-5", "0", "12.5", "NA", "", None])
     assert parse_positions(values).to_pylist() == [100, 7, 15_000_000, 200_000] + [None] * 6
+
+
+def test_positions_with_digit_grouping_are_read_and_junk_is_an_error():
+    # a spreadsheet shows 112,998,590 (or 32 413 051, 1.234.567): the same integer
+    grouped = ["112,998,590", "32 413 051", "1.234.567", "5'000'000", "7\u202f000", "1,234"]
+    clean = [112_998_590, 32_413_051, 1_234_567, 5_000_000, 7_000, 1_234]
+    assert parse_positions(pa.array(grouped + ["12"])).to_pylist() == clean + [12]
+    for odd in ("1,23", "12,3456", "1.234", "1,234.5"):  # no grouping: not a position
+        assert parse_positions(pa.array([odd, "5"])).to_pylist() == [None, 5]
+    check_positions(pa.array(grouped + ["NA", "", "0", "-5", "12.5", "1e6", None]), "BP", "t")
+    for junk in ("12x", "chr1:100", "1,23"):
+        with pytest.raises(
+            AnnotateError, match=f"t.tsv line 3: column 'BP' has a non-numeric value '{junk}'"
+        ):
+            check_positions(pa.array(["100", junk]), "BP", "t.tsv", lambda row: f"line {row + 2}")
 
 
 def test_p_values_parse_and_na_tokens_stay_missing():
@@ -243,3 +259,18 @@ def test_a_p_value_given_as_a_bound_is_that_bound():
     # a -log10 P column has no bounds to read
     with pytest.raises(AnnotateError, match="non-numeric value '<300'"):
         parse_p_values(lambda name: pa.array(["<300"]), {"log10p": "LOG10P"}, "t.tsv")
+
+
+def test_a_p_value_outside_zero_to_one_is_an_error_naming_its_line():
+    # a -log10 P column called P would make every real hit insignificant, a negative P a lead
+    locate = lambda row: f"line {row + 2}"
+    cases = [
+        ({"p": "P"}, ["0.5", "1", "0", "12.5"], "line 5: column 'P' has a P value above 1 .*12.5"),
+        ({"p": "P"}, ["0.5", "-0.1"], "line 3: column 'P' has a negative P value: -0.1"),
+        ({"log10p": "LP"}, ["7.3", "-0.5"], "line 3: column 'LP' has a -log10 P below 0"),
+    ]
+    for columns, values, message in cases:
+        with pytest.raises(AnnotateError, match=message):
+            parse_p_values(lambda name, v=values: pa.array(v), columns, "t.tsv", locate)
+    edges = parse_p_values(lambda name: pa.array(["0", "1", "NA", "1e-400"]), {"p": "P"}, "t.tsv")
+    np.testing.assert_array_equal(edges[[0, 1, 3]], [0.0, 1.0, 0.0])

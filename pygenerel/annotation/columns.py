@@ -13,6 +13,7 @@ from pygenerel.errors import shown
 
 ROLES = ("snp", "chr", "pos", "effect_allele", "other_allele", "beta", "or", "se", "p", "log10p")
 _RSID_OR_LOCUS = re.compile(r"^\s*(rs\d+|(chr)?[0-9XYMT]{1,2}[:_]\d+)", re.IGNORECASE)
+_NUMBER = re.compile(r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 
 
 def normalize_name(name) -> str:
@@ -53,6 +54,19 @@ def check_unique(names, source: str) -> None:
                 f"{source}: duplicate column name {shown(name)} (columns {seen[name]} and {i})"
             )
         seen[name] = i
+
+
+def check_header_is_names(names, where: str) -> None:
+    """A file whose first line is a data row (written without a header: a PLINK .bim, R's
+    col.names = FALSE) would lose that row into the header and be read by guesses: refused."""
+    names = [str(n).strip().strip('"') for n in names]
+    snp_like = [n for n in names if _RSID_OR_LOCUS.match(n)]
+    numbers = [n for n in names if _NUMBER.match(n)]
+    if snp_like or 2 * len(numbers) > len(names):
+        raise AnnotateError(
+            f"{where}: the header looks like a data row ({shown(names, 120)}), not column names; "
+            "add a header line (for example SNP CHR BP P)"
+        )
 
 
 def detect_columns(names, overrides=None, sample=None, source: str = "input") -> ColumnMap:

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pygenerel.annotation.columns import check_unique
+from pygenerel.annotation.columns import check_header_is_names, check_unique
 from pygenerel.annotation.errors import AnnotateError
 
 BLOCK_BYTES = 4 << 20
@@ -484,7 +484,9 @@ def open_table(path) -> TableSource:
     if fmt in ("tsv", "whitespace") and row_names:
         names = ["", *names]  # R's write.table: row names have no header
     check_unique(names, str(path))
-    return TableSource(path, names, fmt, kind, meta, cr_lines)
+    source = TableSource(path, names, fmt, kind, meta, cr_lines)
+    check_header_is_names(names, f"{path} line {source.header_line}")
+    return source
 
 
 def _sniff_format(header: str, first_row: str | None) -> str:

@@ -449,6 +449,10 @@ def _zipped(name: str, text: str) -> bytes:
         (_zipped("sheet1.tsv", "SNP\tP\n"), "bad.txt: a ZIP archive or an Excel"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "bad.txt: an Excel 97-2003 workbook"),
         (lzma.compress(b"SNP\tP\nrs1\t0.1\n"), "bad.txt: xz-compressed; decompress it"),
+        # no header: the first row would be taken for column names and never scored
+        (b"rs7903146\t10\t112998590\t1e-20\nrs1\t1\t5\t0.5\n", "bad.txt line 1: the header"),
+        (b"1 rs7903146 0 112998590 A G\n", "bad.txt line 1: the header looks like a data row"),
+        (b"##build GRCh38\n10:112998590 0.5\n", "bad.txt line 2: the header looks like a data"),
     ],
 )
 def test_ragged_and_undecodable_lines_name_their_line(cli, tmp_path, content, message):

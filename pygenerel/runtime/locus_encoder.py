@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pygenerel.builds import past_chromosome_end
 from pygenerel.errors import BundleError
 from pygenerel.genome import Liftover, LocusGenes, PositionBinner
 from pygenerel.runtime.bundle import GENES, LIFTOVER, SNP_ENCODER, SNP_INPUTS, SNP_OUTPUT
@@ -68,8 +69,10 @@ class LocusEncoder:
         self.batch_size = batch_size
 
     def locatable(self, chroms, pos38) -> np.ndarray:
-        """True where the position falls in a known bin, i.e. it can be embedded."""
-        return (self.binner.bins(chroms, pos38) > 0).all(axis=1)
+        """True where the position can be embedded: on a known chromosome, within its GRCh38
+        length (the bins would clip chr1:99999999999 to the end of chr1, and score it)."""
+        inside = ~past_chromosome_end(chroms, pos38, "GRCh38")
+        return inside & (self.binner.bins(chroms, pos38) > 0).all(axis=1)
 
     def gene_vectors(self, rows: np.ndarray) -> np.ndarray:
         """float32 [*rows.shape, dim]: the embeddings of gene_texts rows (the row past the end: a

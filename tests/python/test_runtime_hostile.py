@@ -345,3 +345,14 @@ def test_build_takes_its_aliases_and_refuses_others(model):
             call()
     with pytest.raises(InputError, match="precision must be int8 or fp32"):
         load_model(model.bundle.path, precision="fp16")
+
+
+def test_a_position_past_its_chromosome_end_is_not_placed(model):
+    # the bins clip a position to its chromosome's end: chr1:99999999999 scored as chr1's last bin
+    assert model.locus_encoder is not None
+    items = ["chr1:248956422", "chr1:248956423", "chr1:99999999999", "chrX:156040896"]
+    assert model.match(items)["how"].tolist() == ["locus", "none", "none", "none"]
+    scores = model.similarity(items, ["asthma"])[:, 0]
+    assert np.isfinite(scores[0]) and np.isnan(scores[1:]).all()
+    # GRCh37 positions are checked after their liftover, against GRCh38's lengths
+    assert model.match(["chr1:249250621", "chr1:300000000"], build="GRCh37")["how"][1] == "none"

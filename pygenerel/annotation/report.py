@@ -98,7 +98,8 @@ def report(
     table_build = summary["build"] if summary["build"] in BUILDS else DEFAULT_BUILD
     score = scored[trait_column(trait)].to_numpy(dtype=float, na_value=np.nan)
     figure = Figure(figsize=(14, 4.8), dpi=110, layout="constrained")
-    _manhattan(figure, chroms, positions, _p_values(scored, columns), score, table_build, trait)
+    p = _p_values(scored, columns)
+    _manhattan(figure, chroms, positions, p, score, table_build, trait, summary["source"])
     figure.axes[0].axhline(-np.log10(p_threshold), color="#c0392b", ls="--", lw=1)
     png = io.BytesIO()
     figure.savefig(png, format="png")
@@ -115,7 +116,7 @@ def report(
     return _write(Path(out), page)
 
 
-def _manhattan(figure, chroms, positions, p, score, build, trait) -> None:
+def _manhattan(figure, chroms, positions, p, score, build, trait, source) -> None:
     """-log10 P along the genome: unscored points in alternating greys, scored ones coloured."""
     keep = np.flatnonzero(pd.notna(chroms) & (positions > 0) & np.isfinite(p))
     null = keep[p[keep] > NULL_P]
@@ -123,7 +124,7 @@ def _manhattan(figure, chroms, positions, p, score, build, trait) -> None:
         dropped = np.random.default_rng(0).choice(null, len(null) - MAX_NULL_POINTS, replace=False)
         keep = np.setdiff1d(keep, dropped)
     if not len(keep):
-        raise AnnotateError("report: no row has a chromosome, a position and a P value to plot")
+        raise AnnotateError(f"{source}: no row has a chromosome, a position and a P value to plot")
     chroms, positions, p, score = chroms[keep], positions[keep], p[keep], score[keep]
     lengths, present = CHROM_LENGTHS[build], set(chroms)
     order = [c for c in lengths if c in present] + sorted(present - set(lengths))

@@ -9,6 +9,7 @@ import pytest
 
 import pygenerel
 from pygenerel.annotation.report import report
+from pygenerel.errors import InputError
 
 image = pytest.importorskip("matplotlib.image")
 
@@ -66,3 +67,11 @@ def test_a_dataframe_and_a_trait_to_escape(uc, model, tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "colitis &lt;i&gt;&amp;" in page and "<i>" not in page
     assert page.count("<h3>Locus ") == 1
+
+
+def test_a_table_with_nothing_to_plot_is_an_error_naming_it(model, tmp_path):
+    table = tmp_path / "no_p.tsv"
+    table.write_text("SNP\tP\nrs7903146\tNA\nrs1\tNA\n")
+    with pytest.raises(InputError, match="no_p.tsv: no row has a chromosome, a position"):
+        report(table, TRAIT, tmp_path / "r.html", model=model)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["no_p.tsv"]

@@ -56,13 +56,18 @@ def check_unique(names, source: str) -> None:
         seen[name] = i
 
 
+def looks_like_data(fields) -> bool:
+    """Whether a line's fields look like a data row: an rs id or chr:pos, or mostly numbers."""
+    fields = [str(f).strip().strip('"') for f in fields]
+    numbers = sum(bool(_NUMBER.match(f)) for f in fields)
+    return any(_RSID_OR_LOCUS.match(f) for f in fields) or 2 * numbers > len(fields)
+
+
 def check_header_is_names(names, where: str) -> None:
     """A file whose first line is a data row (written without a header: a PLINK .bim, R's
     col.names = FALSE) would lose that row into the header and be read by guesses: refused."""
     names = [str(n).strip().strip('"') for n in names]
-    snp_like = [n for n in names if _RSID_OR_LOCUS.match(n)]
-    numbers = [n for n in names if _NUMBER.match(n)]
-    if snp_like or 2 * len(numbers) > len(names):
+    if looks_like_data(names):
         raise AnnotateError(
             f"{where}: the header looks like a data row ({shown(names, 120)}), not column names; "
             "add a header line (for example SNP CHR BP P)"

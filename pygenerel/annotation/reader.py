@@ -10,7 +10,9 @@ Every value passes through to the output untouched, so text columns are read as 
 - CSV follows RFC 4180 (quoted fields may hold commas, quotes and line breaks);
 - a header one name shorter than its rows (R's `write.table` with row names) gains a leading
   column named "" for the row names, as R's own `col.names = NA` header has.
-A row of the wrong width, bytes that are not UTF-8, or a truncated file is an error naming its line.
+A row of the wrong width, bytes that are not UTF-8, a first line that is a data row (no header),
+or a truncated file is an error naming its line. '##' meta lines and '#' comments before the
+header are kept for the output; a '#' line followed by data rows is the header ('#CHROM POS').
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pygenerel.annotation.columns import check_header_is_names, check_unique
+from pygenerel.annotation.columns import check_header_is_names, check_unique, looks_like_data
 from pygenerel.annotation.errors import AnnotateError
 
 BLOCK_BYTES = 4 << 20
@@ -76,7 +78,7 @@ class TableSource:
     names: list[str]
     format: str  # "tsv", "csv", "semicolon", "whitespace" or "parquet"
     compression: str | None
-    meta_lines: tuple[str, ...]  # the '##' lines before the header, kept for the output
+    meta_lines: tuple[str, ...]  # the '##' and '#' comment lines before the header, kept
     cr_lines: bool = False  # lines end in a lone CR (Excel for Mac); read as if LF
 
     @property
@@ -506,8 +508,10 @@ def _sniff_format(header: str, first_row: str | None) -> str:
 
 
 def _header(path: Path, compression, cr_lines: bool) -> tuple[tuple[str, ...], str, str | None]:
-    """(the leading '##' lines, the header line, the first non-blank line after it).
+    """(the leading '##' and '#' lines, the header line, the first non-blank line after it).
 
+    A '#' line is a comment ('# written by tool X'), unless the line after the '#' lines is a
+    data row: then the last '#' line is the header, as plink2's and VCF's '#CHROM POS ID ...'.
     An empty or binary file is an error, and so is a blank line before the header: it may be a
     blank header or a lost first row."""
     blank, meta, header = None, [], None
@@ -530,20 +534,38 @@ def _header(path: Path, compression, cr_lines: bool) -> tuple[tuple[str, ...], s
             continue
         if not line.strip():
             blank = number if blank is None else blank
-        elif not line.startswith("##"):
+        elif not line.startswith("#"):
             if blank is not None:
                 raise AnnotateError(
                     f"{path}: line {blank} is blank; the header must be the first line "
-                    "after any '##' lines"
+                    "after any '#' lines"
                 )
+            if _hash_header(meta) and _a_row_of(line, meta[-1]):
+                return tuple(meta[:-1]), meta[-1], line
             header = line
         else:
             meta.append(line)
         if number > 100_000 and header is None:
             break
+    if header is None and _hash_header(meta):  # '#CHROM POS ...' and no rows
+        return tuple(meta[:-1]), meta[-1], None
     if header is None:
         raise AnnotateError(f"{path}: the file is empty (no header line)")
     return tuple(meta), header, None
+
+
+def _a_row_of(line: str, header: str) -> bool:
+    """Whether `line` reads as a data row under the '#' line `header`: as many fields, or
+    fields that look like data (an rs id, chr:pos, mostly numbers)."""
+    separator = next((s for s in "\t,;" if s in line and s in header), None)
+    fields = line.split(separator)
+    width = len(header.removeprefix("#").split(separator))
+    return len(fields) == width or looks_like_data(fields)
+
+
+def _hash_header(meta: list[str]) -> bool:
+    """Whether the last leading line could be a '#' header (one '#', not a '##' meta line)."""
+    return bool(meta) and not meta[-1].startswith("##")
 
 
 def _split(line: str, fmt: str) -> list[str]:

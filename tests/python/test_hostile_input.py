@@ -863,3 +863,28 @@ def test_positions_shown_with_digit_grouping_score_and_junk_ones_are_refused(cli
     result = cli(table, "--trait", "asthma", "--build", "GRCh38", "-o", tmp_path / "bad.tsv")
     assert result.exit_code == 2 and not (tmp_path / "bad.tsv").exists()
     assert "grouped.tsv line 3: column 'BP' has a non-numeric value '12x'" in result.output
+
+
+@pytest.mark.parametrize(
+    "head, names",
+    [
+        ("# written by a pipeline, v1.2\n# build GRCh38\nSNP\tCHR\tBP\tP\n", ["SNP", "CHR", "BP"]),
+        ("#CHROM\tPOS\tID\tP\n", ["#CHROM", "POS", "ID"]),  # plink2: the '#' line is the header
+        ("##fileformat=VCFv4.2\n# note\n#CHROM\tPOS\tID\tP\n", ["#CHROM", "POS", "ID"]),
+    ],
+)
+def test_hash_comment_lines_are_kept_and_a_hash_header_is_read(cli, tmp_path, head, names):
+    table = tmp_path / "hash.tsv"
+    values = ["rs7903146\t10\t112998590\t1e-20", "rs1\t1\t1000000\t0.5"]
+    if names[0] == "#CHROM":
+        values = ["10\t112998590\trs7903146\t1e-20", "1\t1000000\t.\t0.5"]
+    table.write_text(head + "\n".join(values) + "\n")
+    out = tmp_path / "out.tsv"
+    assert cli(table, "--trait", "asthma", "--build", "GRCh38", "-o", out).exit_code == 0
+    written, source = lines(out), head.rstrip("\n").split("\n")
+    assert written[: len(source) - 1] == source[:-1]  # comments first, verbatim
+    header = written[len(source) - 1].split("\t")
+    assert header[:3] == names and header[4] == MATCH_COLUMN
+    rows = [line.split("\t") for line in written[len(source) :]]
+    assert [row[:4] for row in rows] == [v.split("\t") for v in values]
+    assert rows[0][4] in ("rsid", "chrpos")

@@ -66,7 +66,7 @@ def table_options(command):
     "-o",
     "--out",
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="Output .tsv, .tsv.gz, .csv(.gz) or .parquet, or - for standard output "
+    help="Output .tsv or .csv (plain, .gz, .bz2 or .zst) or .parquet, or - for standard output "
     "[default: <input>.generel.tsv.gz; .csv.gz or .parquet for such inputs].",
 )
 @click.option(

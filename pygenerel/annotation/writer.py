@@ -1,10 +1,13 @@
-"""Writing the annotated table: TSV or CSV (optionally gzip) or Parquet, chosen by the file name.
+"""Writing the annotated table: TSV or CSV (optionally gzip, bzip2 or zstd, as the reader reads)
+or Parquet, chosen by the file name; a name that promises another format (.xlsx, .xz, .zip,
+.json) is refused rather than given a TSV under it.
 
 Values are written as they were read:
 - TSV: every field verbatim, never quoted (as the reader reads it). A value holding a tab or a
   line break cannot be written so; that is an error that suggests .csv or .parquet.
 - CSV: RFC 4180, quoting only the fields that hold a comma, a quote or a line break.
 - gzip output is byte-reproducible: no time stamp and no file name in its header.
+- zstd output is one frame per chunk: a stream of frames is one file to zstd and every reader.
 - The input's '##' meta lines (a build, a software version) come first in TSV and CSV output, as
   they were; Parquet keeps them in its schema metadata (META_KEY, a JSON list).
 Formatting and compression run on a background thread (both release the GIL), overlapping the
@@ -13,6 +16,7 @@ scoring of the next chunk. Where the bytes go, atomically, is `output.Destinatio
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import json
 import queue
@@ -30,6 +34,15 @@ from pygenerel.errors import shown
 
 GZIP_LEVEL = 1  # within ~12% of level 6's size at a fifth of its time
 META_KEY = b"generel_meta_lines"
+NOT_WRITTEN = {  # output suffix -> what it is; a TSV under such a name would be unreadable
+    ".xlsx": "an Excel workbook",
+    ".xls": "an Excel workbook",
+    ".ods": "a spreadsheet",
+    ".xz": "xz-compressed text",
+    ".zip": "a ZIP archive",
+    ".7z": "a 7-Zip archive",
+    ".json": "JSON",
+}
 _SUFFIXES = (".gz", ".bgz", ".bz2", ".zst", ".tsv", ".txt", ".csv", ".parquet", ".pq")
 
 
@@ -67,12 +80,15 @@ class TableWriter:
         lower = Path(self.name).name.lower() if self.name != STDOUT else ""
         self.parquet = lower.endswith((".parquet", ".pq"))
         self.delimiter = "," if ".csv" in lower else "\t"
-        stream = self.destination.stream
-        if not self.parquet and lower.endswith((".gz", ".bgz")):
-            stream = gzip.GzipFile(
-                filename="", mode="wb", fileobj=stream, compresslevel=GZIP_LEVEL, mtime=0
+        refused = next((what for end, what in NOT_WRITTEN.items() if lower.endswith(end)), None)
+        if refused:
+            raise AnnotateError(
+                f"{self.name}: cannot write {refused}; name the output .tsv, .csv (optionally "
+                ".gz, .bz2 or .zst) or .parquet (a .csv opens in any spreadsheet)"
             )
-        self.sink = stream
+        self.sink = (
+            self.destination.stream if self.parquet else _compressed(self.destination, lower)
+        )
         self.parquet_writer = None
         self.header = True
         self.error: BaseException | None = None
@@ -147,6 +163,33 @@ class TableWriter:
         if self.sink is not self.destination.stream:
             sink, self.sink = self.sink, self.destination.stream
             sink.close()
+
+
+def _compressed(destination: Destination, lower: str):
+    """The text sink for an output named `lower`: the destination, or a compressor writing to it
+    (closing it leaves the destination open)."""
+    stream = destination.stream
+    if lower.endswith((".gz", ".bgz")):
+        return gzip.GzipFile(
+            filename="", mode="wb", fileobj=stream, compresslevel=GZIP_LEVEL, mtime=0
+        )
+    if lower.endswith(".bz2"):
+        return bz2.BZ2File(stream, "wb")
+    if lower.endswith(".zst"):
+        return _ZstdFrames(stream)
+    return stream
+
+
+class _ZstdFrames:
+    def __init__(self, stream):
+        self.stream, self.codec = stream, pa.Codec("zstd")
+
+    def write(self, data) -> None:
+        if len(data):
+            self.stream.write(self.codec.compress(data, asbytes=True))
+
+    def close(self) -> None:
+        pass
 
 
 def text_header(names, delimiter: str, name: str = "output") -> bytes:

@@ -4,6 +4,7 @@ Each test is one defect class of issue 12 (or the guarantee it breaks, docs/GUAR
 tiny bundle. The hypothesis tests round-trip generated tables through every input format.
 """
 
+import bz2
 import csv
 import gzip
 import io
@@ -888,3 +889,28 @@ def test_hash_comment_lines_are_kept_and_a_hash_header_is_read(cli, tmp_path, he
     rows = [line.split("\t") for line in written[len(source) :]]
     assert [row[:4] for row in rows] == [v.split("\t") for v in values]
     assert rows[0][4] in ("rsid", "chrpos")
+
+
+def test_an_output_is_compressed_as_named_or_refused(cli, model, tmp_path, sumstats_dir):
+    # '-o x.tsv.bz2' wrote plain text under a bzip2 name, '-o x.xlsx' a TSV Excel cannot open
+    source = tmp_path / "uc.tsv"
+    with gzip.open(sumstats_dir / UC, "rt") as handle:
+        source.write_text("".join(handle.readlines()[:300]))
+    args = ("--trait", "ulcerative colitis", "--build", "GRCh38", "-o")
+    assert cli(source, *args, tmp_path / "plain.tsv").exit_code == 0
+    plain = (tmp_path / "plain.tsv").read_bytes()
+    openers = {".bz2": bz2.open, ".zst": lambda p: pa.input_stream(str(p), compression="zstd")}
+    for suffix, opener in openers.items():
+        out = tmp_path / f"out.tsv{suffix}"
+        assert cli(source, *args, out).exit_code == 0
+        with opener(out) as handle:
+            assert handle.read() == plain
+        # in chunks of 50 rows: zstd writes a frame per chunk, and the frames read as one
+        trait = ["ulcerative colitis"]
+        annotate(source, traits=trait, out=out, build="GRCh38", model=model, chunk_rows=50)
+        with opener(out) as handle:
+            assert handle.read() == plain
+    for name in ("out.xlsx", "out.tsv.xz", "out.zip", "out.json"):
+        result = cli(source, *args, tmp_path / name)
+        assert result.exit_code == 2 and f"{name}: cannot write" in result.output
+        assert not (tmp_path / name).exists()

@@ -199,7 +199,7 @@ def explain(snp, trait, n, model_path, build):
     (GWAS Catalog, PGRM), the closest trait first, with P and PubMed id."""
     model = load_model(model_path)
     found = model.explain(snp, trait, n=n, build=build)
-    where = f"chr{found['chr']}:{found['pos_grch38']}" if found["pos_grch38"] else "not placed"
+    where = f"chr{found['chr']}:{found['pos_grch38']}"
     click.echo(f"{snp} ~ {trait}: score {found['score']:.4f}, percentile {found['percentile']:.3f}")
     click.echo(f"placed by {found['how']} at {where} (GRCh38)")
     click.echo(f"nearest genes: {found['genes'] or 'none within 500 kb'}")

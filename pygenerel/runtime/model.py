@@ -371,26 +371,30 @@ class Model:
         emb, how, chroms38, pos38 = self.place_variants(
             [parsed.rsid[0]], [parsed.chrom[0]], [parsed.pos[0]], build
         )
+        if how[0] == "none":  # a report of NaN scores and no genes would explain nothing
+            raise InputError(
+                f"{shown(snp)} could not be placed: an rsid the bundle does not know, or a "
+                "position off its chromosome; give it as chr:pos"
+            )
         trait_emb = self.embed([trait], kind="text")[0]
         score = float(cosine_pairs(emb[:1], trait_emb[None, :])[0])
         percentile = float(
             self.reference("snp").against(trait_emb[None, :])(np.array([[score]]))[0, 0]
         )
         chrom, pos = chroms38[0], int(pos38[0])
-        placed = how[0] != "none"
-        found = self.evidence.associations(chrom, pos, trait_emb, n) if placed else None
+        found = self.evidence.associations(chrom, pos, trait_emb, n)
         return {
             "snp": snp,
             "trait": trait,
             "how": how[0],
             "chr": chrom,
-            "pos_grch38": pos if placed else None,
+            "pos_grch38": pos,
             "score": score,
             "percentile": percentile,
-            "genes": self.nearby_genes.describe([chrom], [pos])[0] if placed else "",
-            "eqtl": self.evidence.eqtl_genes(chrom, pos) if placed else "",
+            "genes": self.nearby_genes.describe([chrom], [pos])[0],
+            "eqtl": self.evidence.eqtl_genes(chrom, pos),
             "associations": found,
-            "evidence": NO_EVIDENCE if found is None or found.empty else "",
+            "evidence": NO_EVIDENCE if found.empty else "",
         }
 
     def similarity(self, a, b=None, pairwise=False, kind="auto", build="GRCh38", percentile=False):

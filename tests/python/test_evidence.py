@@ -51,6 +51,9 @@ def test_the_explain_command_prints_the_evidence(tmp_path):
     assert len([line for line in result.output.splitlines() if "rs7903146\t" in line]) >= 1
     result = CliRunner().invoke(main, ["explain", "asthma", "type 2 diabetes"])
     assert result.exit_code == 2 and "not an rsid or chr:pos" in result.output
+    for unplaced in ("rs999999999", "chr1:99999999999"):  # not NaN scores and "no genes"
+        result = CliRunner().invoke(main, ["explain", unplaced, "type 2 diabetes"])
+        assert result.exit_code == 2 and f"'{unplaced}' could not be placed" in result.output
 
 
 def test_annotate_explain_cites_the_trait_at_each_lead(raw_dir):

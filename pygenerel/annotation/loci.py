@@ -25,21 +25,27 @@ MAX_WINDOW = 10_000_000
 
 
 def clump(chroms, positions, p, window: int = WINDOW) -> tuple[np.ndarray, np.ndarray]:
-    """(lead indices, smallest P first; the lead index of every SNP, -1 where unplaced)."""
+    """(lead indices, smallest P first; the lead index of every SNP, -1 where unplaced).
+
+    A lead takes the SNPs within `window` of it that no stronger lead took: a slice of the SNPs
+    sorted by chromosome and position, so 500k significant SNPs clump in seconds, not hours."""
     chroms = np.asarray(chroms, dtype=object)
     positions = np.asarray(positions, dtype=np.int64)
     lead_of = np.full(len(positions), -1, dtype=np.int64)
     placed = np.flatnonzero((positions > 0) & pd.notna(chroms))
+    codes = pd.factorize(chroms[placed])[0].astype(np.int64)
+    key_of = np.zeros(len(positions), dtype=np.int64)  # chromosome, then position, in one int
+    key_of[placed] = codes << 40 | np.minimum(positions[placed], 1 << 39)
+    along = placed[np.argsort(key_of[placed], kind="stable")]
+    keys = key_of[along]
     leads = []
     for i in placed[np.argsort(np.asarray(p)[placed], kind="stable")]:
         if lead_of[i] >= 0:
             continue
-        near = placed[
-            (chroms[placed] == chroms[i])
-            & (np.abs(positions[placed] - positions[i]) <= window)
-            & (lead_of[placed] < 0)
-        ]
-        lead_of[near] = i
+        lo = np.searchsorted(keys, key_of[i] - window, side="left")
+        hi = np.searchsorted(keys, key_of[i] + window, side="right")
+        near = along[lo:hi]
+        lead_of[near[lead_of[near] < 0]] = i
         leads.append(i)
     return np.array(leads, dtype=np.int64), lead_of
 

@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pygenerel
 from pygenerel.annotation.loci import clump
@@ -52,6 +54,40 @@ def test_clump_by_hand():
     leads, lead_of = clump(chroms, pos, p, window=500_000)
     assert list(leads) == [1, 2, 3]  # 0 joins 1 (400 kb); 2 is 600 kb from 1; chr2 apart
     assert list(lead_of) == [1, 1, 2, 3, -1]
+
+
+def clump_by_definition(chroms, pos, p, window):
+    """Each SNP in order of P, unless taken, leads and takes every untaken SNP within window."""
+    lead_of, leads = [-1] * len(pos), []
+    for i in sorted(range(len(pos)), key=lambda i: p[i]):
+        if lead_of[i] >= 0 or chroms[i] is None or pos[i] <= 0:
+            continue
+        for j in range(len(pos)):
+            if lead_of[j] < 0 and chroms[j] == chroms[i] and pos[j] > 0:
+                lead_of[j] = i if abs(pos[j] - pos[i]) <= window else lead_of[j]
+        leads.append(i)
+    return leads, lead_of
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["1", "2", "X", None]),
+            st.integers(-2, 3_000),
+            st.integers(0, 5),  # ties in P: the earlier row leads, as a stable sort gives
+        ),
+        max_size=40,
+    ),
+    st.integers(0, 1_000),
+)
+def test_clump_matches_its_definition(snps, window):
+    chroms = np.array([c for c, _, _ in snps], dtype=object)
+    pos = np.array([x for _, x, _ in snps], dtype=np.int64)
+    p = np.array([q for _, _, q in snps], dtype=float)
+    leads, lead_of = clump(chroms, pos, p, window=window)
+    expected_leads, expected_lead_of = clump_by_definition(list(chroms), list(pos), list(p), window)
+    assert list(leads) == expected_leads and list(lead_of) == expected_lead_of
 
 
 def test_the_cli_prints_or_writes_the_table(uc, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 
 from pygenerel.errors import InputError, shown
 
@@ -19,3 +20,11 @@ def whole_number(value, name: str, high: int | None = None) -> int:
         must = "a positive whole number" if high is None else f"a whole number from 1 to {high}"
         raise InputError(f"{name} must be {must}, got {shown(value)}")
     return int(value)
+
+
+def user_path(value):
+    """A path as users write it: '~/gwas.tsv' lies in the home folder, as in the shell, R and
+    pandas; '-' (standard input or output) and anything not a path pass unchanged."""
+    if isinstance(value, (str, os.PathLike)) and str(value) != "-":
+        return os.path.expanduser(value)
+    return value

@@ -38,7 +38,7 @@ from pygenerel.annotation.variants import (
     parse_variants,
 )
 from pygenerel.annotation.writer import TableWriter, default_output
-from pygenerel.arguments import whole_number
+from pygenerel.arguments import user_path, whole_number
 from pygenerel.builds import DEFAULT_BUILD, normalize_build, past_chromosome_end
 from pygenerel.errors import shown
 from pygenerel.runtime.cosine import cosine_matrix
@@ -432,6 +432,7 @@ def annotate(
         if out is not None:
             raise AnnotateError("out= is for files; write the returned DataFrame yourself")
         return _annotate_frame(path_or_df, model, overrides, options, chunk_rows, log)
+    path_or_df, out = user_path(path_or_df), user_path(out)
     # a signal still removes the temporary files: a piped table's copy, the unfinished output
     with signals_as_exit(), spooled(path_or_df) as path:
         return _annotate_file(path, out, model, overrides, options, chunk_rows, log, progress)

@@ -29,7 +29,7 @@ from pygenerel.annotation.loci import (
     input_names,
     loci_of,
 )
-from pygenerel.arguments import whole_number
+from pygenerel.arguments import user_path, whole_number
 from pygenerel.builds import BUILDS, CHROM_LENGTHS, DEFAULT_BUILD
 
 NULL_P = 1e-3  # rows with larger P are the bulk of a table and read as a floor: subsampled
@@ -113,7 +113,7 @@ def report(
         loci=_table(_loci_columns(found, trait), "loci"),
         evidence=_evidence(found.head(top), trait, model, table_build),
     )
-    return _write(Path(out), page)
+    return _write(Path(user_path(out)), page)
 
 
 def _manhattan(figure, chroms, positions, p, score, build, trait, source) -> None:

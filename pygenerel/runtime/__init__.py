@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pygenerel.arguments import user_path
 from pygenerel.runtime.bundle import BundleError
 from pygenerel.runtime.model import Model
 
@@ -33,9 +34,9 @@ def resolve_model(path=None) -> tuple[Path, str]:
     """The bundle to load and why, by the one policy every caller (CLI, Python, R) shares: the path
     given, else $PYGENEREL_MODEL, else the model installed with pygenerel."""
     if path is not None:
-        return Path(path), "given explicitly"
+        return Path(user_path(path)), "given explicitly"
     if os.environ.get("PYGENEREL_MODEL"):
-        return Path(os.environ["PYGENEREL_MODEL"]), "from PYGENEREL_MODEL"
+        return Path(user_path(os.environ["PYGENEREL_MODEL"])), "from PYGENEREL_MODEL"
     for where, how in (
         (PACKAGED, "installed with pygenerel"),
         (CHECKOUT, "in the source checkout"),

@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import polars as pl
@@ -914,3 +915,13 @@ def test_an_output_is_compressed_as_named_or_refused(cli, model, tmp_path, sumst
         result = cli(source, *args, tmp_path / name)
         assert result.exit_code == 2 and f"{name}: cannot write" in result.output
         assert not (tmp_path / name).exists()
+
+
+def test_a_path_from_the_home_folder_is_read_and_written(model, tmp_path, monkeypatch):
+    # R and pandas users write '~/gwas.tsv'; it was "cannot read (No such file or directory)"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "gwas.tsv").write_text("SNP\tP\nrs7903146\t0.1\n")
+    written = annotate("~/gwas.tsv", traits=["asthma"], out="~/out.tsv", model=model)
+    assert Path(written) == tmp_path / "out.tsv" and lines(written)[1].startswith("rs7903146\t0.1")
+    monkeypatch.setenv("PYGENEREL_MODEL", f"~/{os.path.relpath(model.bundle.path, tmp_path)}")
+    assert load_model().bundle.path.resolve() == Path(model.bundle.path).resolve()

@@ -925,3 +925,12 @@ def test_a_path_from_the_home_folder_is_read_and_written(model, tmp_path, monkey
     assert Path(written) == tmp_path / "out.tsv" and lines(written)[1].startswith("rs7903146\t0.1")
     monkeypatch.setenv("PYGENEREL_MODEL", f"~/{os.path.relpath(model.bundle.path, tmp_path)}")
     assert load_model().bundle.path.resolve() == Path(model.bundle.path).resolve()
+
+
+def test_a_header_with_numbers_for_names_is_still_a_header(cli, tmp_path):
+    # years as column names: mostly numbers, but SNP and P name it a header
+    table = tmp_path / "years.tsv"
+    table.write_text("SNP\tP\t2015\t2016\t2017\nrs7903146\t0.1\t1\t2\t3\n")
+    out = tmp_path / "out.tsv"
+    assert cli(table, "--trait", "asthma", "-o", out).exit_code == 0
+    assert lines(out)[0].startswith("SNP\tP\t2015\t2016\t2017\tgenerel_match")

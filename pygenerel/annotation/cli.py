@@ -198,38 +198,39 @@ def loci(
     from pygenerel.annotation.loci import loci as find_loci
     from pygenerel.annotation.writer import TableWriter
 
-    found = find_loci(
-        table,
-        traits=traits,
-        p_threshold=p_threshold,
-        window=window,
-        top_k=top_k,
-        types=types,
-        snp_col=snp_col,
-        chr_col=chr_col,
-        pos_col=pos_col,
-        p_col=p_col,
-        build=build,
-        model=model_path,
-    )
-    summary = found.attrs["generel"]
-    click.echo(
-        f"{summary['source']}: {len(found):,} loci from {summary['significant']:,} SNPs with "
-        f"P <= {p_threshold:g} ({window:,} bp window; build {summary['build'] or 'not needed'})",
-        err=True,
-    )
-    if out is None:
-        with pd.option_context(
-            "display.width", 200, "display.max_columns", 12, "display.max_colwidth", 40
-        ):
-            click.echo(found.to_string(index=False))
-        return
-    writer = TableWriter(out, inputs=[table])
+    writer = None if out is None else TableWriter(out, inputs=[table])  # a bad -o fails first
     try:
+        found = find_loci(
+            table,
+            traits=traits,
+            p_threshold=p_threshold,
+            window=window,
+            top_k=top_k,
+            types=types,
+            snp_col=snp_col,
+            chr_col=chr_col,
+            pos_col=pos_col,
+            p_col=p_col,
+            build=build,
+            model=model_path,
+        )
+        summary = found.attrs["generel"]
+        click.echo(
+            f"{summary['source']}: {len(found):,} loci from {summary['significant']:,} SNPs with "
+            f"P <= {p_threshold:g} ({window:,} bp window; build {summary['build'] or 'not needed'})",
+            err=True,
+        )
+        if writer is None:
+            with pd.option_context(
+                "display.width", 200, "display.max_columns", 12, "display.max_colwidth", 40
+            ):
+                click.echo(found.to_string(index=False))
+            return
         writer.write(pa.Table.from_pandas(found, preserve_index=False))
         name = writer.commit()
     except BaseException:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
     click.echo(f"wrote {name}", err=True)
 

@@ -9,11 +9,12 @@ from functools import lru_cache
 from importlib import resources
 
 from pygenerel.annotation.errors import AnnotateError
+from pygenerel.annotation.variants import NUMBER
 from pygenerel.errors import shown
 
 ROLES = ("snp", "chr", "pos", "effect_allele", "other_allele", "beta", "or", "se", "p", "log10p")
 _RSID_OR_LOCUS = re.compile(r"^\s*(rs\d+|(chr)?[0-9XYMT]{1,2}[:_]\d+)", re.IGNORECASE)
-_NUMBER = re.compile(r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
+_NUMBER = re.compile(NUMBER)
 
 
 def normalize_name(name) -> str:

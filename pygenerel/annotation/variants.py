@@ -21,7 +21,8 @@ _LOCUS = r"(?i)^(?:chr)?(?P<c>[0-9]{1,2}|x|y|xy|m|mt)[:_\-](?P<p>[0-9]+)"
 _INT = r"^[0-9]+$"
 # a position with digit grouping, as a spreadsheet shows it: '112,998,590', '32 413 051', '1.234.567'
 _GROUPED = r"^[0-9]{1,3}([,'\s\x{a0}\x{202f}\x{2009}][0-9]{3})+$|^[0-9]{1,3}(\.[0-9]{3}){2,}$"
-_FLOAT = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
+# a number written as text: P values, positions, and names that are numbers in a header
+NUMBER = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
 # A P reported as a bound: "<1e-300" (past a tool's float range), "< 2.2e-16" (R's format.pval)
 _P_BOUND = r"^<\s*"  # on trimmed text (as_strings)
 # A P with a decimal comma, "1,5e-8" (a spreadsheet in a German or French locale); a P is at most
@@ -111,7 +112,7 @@ def parse_positions(values) -> pa.Array:
         text = pc.if_else(grouped, pc.replace_substring_regex(text, "[^0-9]", ""), text)
         ints = pc.cast(pc.if_else(pc.match_substring_regex(text, _INT), text, None), pa.int64())
         floats = pc.cast(
-            pc.if_else(pc.match_substring_regex(text, _FLOAT), text, None), pa.float64()
+            pc.if_else(pc.match_substring_regex(text, NUMBER), text, None), pa.float64()
         )
         whole = pc.and_(pc.equal(floats, pc.floor(floats)), pc.less(floats, 1e12))
         ints = pc.coalesce(ints, pc.cast(pc.if_else(whole, floats, None), pa.int64()))
@@ -160,7 +161,7 @@ def parse_numbers(
     if bounds:
         text = pc.replace_substring_regex(text, _DECIMAL_COMMA, r"\1.\2")
         text = pc.replace_substring_regex(text, _P_BOUND, "")
-    numeric = pc.match_substring_regex(text, _FLOAT)
+    numeric = pc.match_substring_regex(text, NUMBER)
     _refuse_non_numeric(text, numeric, column, source, locate)
     return pc.cast(pc.if_else(numeric, text, None), pa.float64())
 
@@ -178,7 +179,7 @@ def check_positions(values, column: str, source: str, locate=lambda row: f"row {
     except pa.ArrowInvalid:
         pass
     numeric = pc.or_(
-        pc.match_substring_regex(text, _FLOAT), pc.match_substring_regex(text, _GROUPED)
+        pc.match_substring_regex(text, NUMBER), pc.match_substring_regex(text, _GROUPED)
     )
     _refuse_non_numeric(text, numeric, column, source, locate)
 

@@ -67,7 +67,6 @@ def looks_like_data(fields) -> bool:
 def check_header_is_names(names, where: str) -> None:
     """A file whose first line is a data row (written without a header: a PLINK .bim, R's
     col.names = FALSE) would lose that row into the header and be read by guesses: refused."""
-    names = [str(n).strip().strip('"') for n in names]
     known = {alias for role_aliases in aliases().values() for alias in role_aliases}
     named = any(normalize_name(n) in known for n in names)  # 'SNP P 2015 2016 2017' is a header
     if looks_like_data(names) and not named:

@@ -64,11 +64,16 @@ def looks_like_data(fields) -> bool:
     return any(_RSID_OR_LOCUS.match(f) for f in fields) or 2 * numbers > len(fields)
 
 
+def known_names(names) -> int:
+    """How many of the names are aliases of a role (SNP, CHR, BP, P, ...)."""
+    known = {alias for role_aliases in aliases().values() for alias in role_aliases}
+    return sum(normalize_name(n) in known for n in names)
+
+
 def check_header_is_names(names, where: str) -> None:
     """A file whose first line is a data row (written without a header: a PLINK .bim, R's
     col.names = FALSE) would lose that row into the header and be read by guesses: refused."""
-    known = {alias for role_aliases in aliases().values() for alias in role_aliases}
-    named = any(normalize_name(n) in known for n in names)  # 'SNP P 2015 2016 2017' is a header
+    named = known_names(names) > 0  # 'SNP P 2015 2016 2017' is a header
     if looks_like_data(names) and not named:
         raise AnnotateError(
             f"{where}: the header looks like a data row ({shown(names, 120)}), not column names; "

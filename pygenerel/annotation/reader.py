@@ -36,8 +36,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pygenerel.annotation.columns import check_header_is_names, check_unique, looks_like_data
+from pygenerel.annotation.columns import (
+    check_header_is_names,
+    check_unique,
+    known_names,
+    looks_like_data,
+)
 from pygenerel.annotation.errors import AnnotateError
+from pygenerel.errors import shown as show
 
 BLOCK_BYTES = 4 << 20
 MAX_LINE_BYTES = 64 << 20  # a longer line is no table row (and would be gathered quadratically)
@@ -485,10 +491,26 @@ def open_table(path) -> TableSource:
     row_names = first_row is not None and len(_split(first_row, fmt)) == len(names) + 1
     if fmt in ("tsv", "whitespace") and row_names:
         names = ["", *names]  # R's write.table: row names have no header
-    check_unique(names, str(path))
     source = TableSource(path, names, fmt, kind, meta, cr_lines)
-    check_header_is_names(names, f"{path} line {source.header_line}")
+    where = f"{path} line {source.header_line}"
+    _check_not_a_title(header, names, first_row, where)
+    check_unique(names, str(path))
+    check_header_is_names(names, where)
     return source
+
+
+def _check_not_a_title(header: str, names: list[str], first_row: str | None, where: str) -> None:
+    """A title above the header ('GWAS of height, 2019') would be read as the header, and the
+    real header as a row of the wrong width: refused, saying which line is the header."""
+    if first_row is None or known_names(names):
+        return
+    below = _split(first_row, _sniff_format(first_row, None))
+    if known_names(below) >= 2:
+        raise AnnotateError(
+            f"{where}: {show(header, 80)} is no header, the line below it is "
+            f"({show(below, 120)}); delete the line above the header, "
+            "or start it with '#' to keep it as a comment"
+        )
 
 
 def _sniff_format(header: str, first_row: str | None) -> str:
@@ -555,12 +577,13 @@ def _header(path: Path, compression, cr_lines: bool) -> tuple[tuple[str, ...], s
 
 
 def _a_row_of(line: str, header: str) -> bool:
-    """Whether `line` reads as a data row under the '#' line `header`: as many fields, or
-    fields that look like data (an rs id, chr:pos, mostly numbers)."""
+    """Whether `line` reads as a data row under the '#' line `header`: fields that look like
+    data (an rs id, chr:pos, mostly numbers), or as many fields and none of them a column name
+    ('# GWAS of height 2019' above 'SNP CHR BP P' is a comment)."""
     separator = next((s for s in "\t,;" if s in line and s in header), None)
     fields = line.split(separator)
     width = len(header.removeprefix("#").split(separator))
-    return len(fields) == width or looks_like_data(fields)
+    return looks_like_data(fields) or (len(fields) == width and not known_names(fields))
 
 
 def _hash_header(meta: list[str]) -> bool:

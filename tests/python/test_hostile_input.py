@@ -455,6 +455,8 @@ def _zipped(name: str, text: str) -> bytes:
         (b"rs7903146\t10\t112998590\t1e-20\nrs1\t1\t5\t0.5\n", "bad.txt line 1: the header"),
         (b"1 rs7903146 0 112998590 A G\n", "bad.txt line 1: the header looks like a data row"),
         (b"##build GRCh38\n10:112998590 0.5\n", "bad.txt line 2: the header looks like a data"),
+        # a title above the header: it was read as a 2-column CSV header ('expected 2 fields')
+        (b"GWAS of height, 2019\nSNP\tP\nrs1\t0.1\n", "bad.txt line 1: 'GWAS of height, 2019' is"),
     ],
 )
 def test_ragged_and_undecodable_lines_name_their_line(cli, tmp_path, content, message):
@@ -871,6 +873,8 @@ def test_positions_shown_with_digit_grouping_score_and_junk_ones_are_refused(cli
     "head, names",
     [
         ("# written by a pipeline, v1.2\n# build GRCh38\nSNP\tCHR\tBP\tP\n", ["SNP", "CHR", "BP"]),
+        # as many words as the header has names: still a comment, as the names are no data
+        ("# GWAS of height 2019\nSNP\tCHR\tBP\tP\n", ["SNP", "CHR", "BP"]),
         ("#CHROM\tPOS\tID\tP\n", ["#CHROM", "POS", "ID"]),  # plink2: the '#' line is the header
         ("##fileformat=VCFv4.2\n# note\n#CHROM\tPOS\tID\tP\n", ["#CHROM", "POS", "ID"]),
     ],

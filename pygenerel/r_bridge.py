@@ -184,6 +184,8 @@ def encode_table(frame: pd.DataFrame) -> dict:
 
 
 def decode_table(spec: dict) -> pd.DataFrame:
+    from pygenerel.annotation.annotate import SOURCE_ATTR
+
     nrow = int(spec["nrow"])
     data = {}
     for column in spec["columns"]:
@@ -204,7 +206,9 @@ def decode_table(spec: dict) -> pd.DataFrame:
             values = np.array(_strings(raw) if nrow else [], dtype=object)
             values[[int(i) for i in _list(column.get("na"))]] = None
         data[column["name"]] = values
-    return pd.DataFrame(data, index=pd.RangeIndex(nrow))
+    frame = pd.DataFrame(data, index=pd.RangeIndex(nrow))
+    frame.attrs[SOURCE_ATTR] = "data.frame"  # what an R user calls it, in messages
+    return frame
 
 
 def _list(x) -> list:

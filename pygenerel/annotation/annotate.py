@@ -47,6 +47,7 @@ MATCH_COLUMN = "generel_match"
 GENES_COLUMN = "generel_genes"
 HOWS = ("rsid", "chrpos", "locus", "rsid_locus", "none")
 CHUNK_ROWS = 100_000
+SOURCE_ATTR = "generel_source"  # how messages name a DataFrame ("data.frame" for R callers)
 NO_BUILD = "not needed (no row was placed by its position)"
 MAX_TRAIT_CHARS = 1000  # a concept name, not a document: the encoder reads 128 tokens at most
 MAX_TOP_K = 100  # 400 columns; more is a mistake, and its score matrices would not fit in memory
@@ -498,18 +499,22 @@ def _annotate_chunks(
 
 def _annotate_frame(df: pd.DataFrame, model, overrides, options, chunk_rows, log) -> pd.DataFrame:
     names = [str(c) for c in df.columns]
-    check_unique(names, "DataFrame")
+    source = df.attrs.get(SOURCE_ATTR, "DataFrame")
+    check_unique(names, source)
     sample = {name: [_text(v) for v in df.iloc[:200, i]] for i, name in enumerate(names)}
-    columns = detect_columns(names, overrides, sample, "DataFrame")
+    columns = detect_columns(names, overrides, sample, source)
     for line in columns.describe():
         log(f"  {line}")
-    scorer = Scorer(_load(model), columns, names, "DataFrame", **options)
+    scorer = Scorer(_load(model), columns, names, source, **options)
     needed = {name: names.index(name) for name in set(columns.names.values())}
+    # a filtered frame's rows are known by their index labels; messages give both
+    labelled = not df.index.equals(pd.RangeIndex(len(df)))
     parts = []
     for lo in range(0, max(len(df), 1), chunk_rows):  # no rows: one empty part, the columns
         part = df.iloc[lo : lo + chunk_rows]
         table = pa.table({name: _arrow(part.iloc[:, i]) for name, i in needed.items()})
-        parts.append(scorer(Chunk(table, lo + 1, unit="row")))
+        labels = part.index.tolist() if labelled else None
+        parts.append(scorer(Chunk(table, lo + 1, unit="row", labels=labels)))
     added = pa.concat_tables(parts).to_pandas()
     added.index = df.index
     result = pd.concat([df, added], axis=1)

@@ -72,10 +72,12 @@ class Chunk:
     unit: str = "line"
     done: float | None = None  # share of the source read once this chunk was, for progress
     line_of: Callable[[int], int] | None = None  # a row's line, where rows and lines part
+    labels: list | None = None  # a DataFrame's index labels, where they are not 0, 1, 2, ...
 
     def locate(self, row: int) -> str:
         number = self.line_of(row) if self.line_of is not None else self.first + row
-        return f"{self.unit} {number}"
+        where = f"{self.unit} {number}"
+        return where if self.labels is None else f"{where} (index {show(self.labels[row])})"
 
 
 @dataclass

@@ -67,3 +67,13 @@ def test_options_and_errors_are_the_annotators(sle, model):
         sle[["beta", "se"]].generel.annotate([TRAIT], model=model)
     with pytest.raises(AnnotateError, match="unknown types"):
         sle.generel.neighbors(k=2, types=["planet"], model=model)
+
+
+def test_a_bad_value_is_named_by_its_row_and_index_label(sle, model):
+    """A filtered frame's rows are known by their index labels: the message gives both."""
+    frame = sle.iloc[10:20].copy()
+    frame.iloc[4, frame.columns.get_loc("p")] = 7.0
+    with pytest.raises(AnnotateError, match=r"^DataFrame row 5 \(index 'row14'\): column 'p'"):
+        frame.generel.annotate([TRAIT], model=model)
+    with pytest.raises(AnnotateError, match=r"^DataFrame row 5: column 'p'"):
+        frame.reset_index(drop=True).generel.annotate([TRAIT], model=model)

@@ -47,4 +47,9 @@ test_that("p_threshold scores only significant rows, and snp_col and ... reach P
   expect_s3_class(e, "generel_error")
   expect_match(conditionMessage(e), "no_such_column", fixed = TRUE)
   expect_error(generel_annotate(1:3), "data.frame or a file path", class = "generel_error")
+  # a bad value is named as an R user counts rows: "data.frame row 3", not "DataFrame"
+  bad <- example_gwas()
+  bad$P[3] <- 2
+  expect_error(generel_annotate(bad, trait = "obesity"),
+               "data.frame row 3: column 'P' has a P value above 1", class = "generel_error")
 })

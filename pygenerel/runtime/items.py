@@ -2,7 +2,8 @@
 
 Auto-detection is deliberately narrow (an rsid is `rs` + digits; a locus is chromosome:position,
 optionally with alleles; a concept id is a known ontology prefix and a code); everything else is
-text. `kind` overrides it for the whole list or per item: "snp" never reads an id, "text" reads an
+text, but for what starts like an rsid or locus and does not parse (a typo: rs7903146x,
+chr10:11299859O, 1:12345:I:D), which is invalid (NaN), never embedded as a concept name. `kind` overrides it for the whole list or per item: "snp" never reads an id, "text" reads an
 id as its concept (an id is a concept, never text to embed as written).
 """
 
@@ -19,6 +20,9 @@ RSID = re.compile(r"^rs\d+$", re.IGNORECASE)
 LOCUS = re.compile(
     r"^(?:chr)?([0-9]{1,2}|X|Y|XY|MT?)[:_\s-](\d+)(?:[:_\s-][ACGTN]+[:_/\s-][ACGTN]+)?$",
     re.IGNORECASE,
+)
+SNP_LIKE = re.compile(
+    r"^(?:rs\d{3,}\S+|chr[0-9XYM]{1,2}[:_-]\S*|(?:[0-9]{1,2}|X|Y|MT?)[:_]\d{3,}\S*)$", re.IGNORECASE
 )
 # Catalog id prefixes as the catalog spells them, keyed by lower case, plus Orphanet's own ORPHA.
 PREFIXES = (
@@ -83,7 +87,7 @@ def _parse(item, kind):
         locus = LOCUS.match(value)
         if locus and normalize_chrom(locus.group(1)):
             return "chrpos", "", normalize_chrom(locus.group(1)), int(locus.group(2)), "", None
-        if kind == "snp":
+        if kind == "snp" or SNP_LIKE.match(value):
             return "invalid", "", None, -1, "", None
     cid = concept_id(value)
     return ("id" if cid else "text"), "", None, -1, value, cid

@@ -365,6 +365,8 @@ class Model:
         if self.evidence is None:
             raise BundleError(f"{self.bundle.path}: this bundle has no evidence table ({EVIDENCE})")
         n = whole_number(n, "n")
+        if not isinstance(trait, str) or not trait.strip():  # its score would be NaN
+            raise InputError(f"trait must be a non-empty text, got {shown(trait)}")
         parsed = parse_items([snp], "snp")
         if parsed.form[0] not in ("rsid", "chrpos"):
             raise InputError(f"{shown(snp)} is not an rsid or chr:pos")

@@ -54,6 +54,8 @@ def test_the_explain_command_prints_the_evidence(tmp_path):
     for unplaced in ("rs999999999", "chr1:99999999999"):  # not NaN scores and "no genes"
         result = CliRunner().invoke(main, ["explain", unplaced, "type 2 diabetes"])
         assert result.exit_code == 2 and f"'{unplaced}' could not be placed" in result.output
+    result = CliRunner().invoke(main, ["explain", "rs7903146", " "])  # was "score nan", exit 0
+    assert result.exit_code == 2 and "trait must be a non-empty text, got ' '" in result.output
 
 
 def test_annotate_explain_cites_the_trait_at_each_lead(raw_dir):

@@ -95,6 +95,16 @@ def test_item_detection_and_override():
             "1:2:3",
             "",
             None,
+            # typos of SNP ids: NaN, not texts that score (rs7903146x scored 0.56 for asthma)
+            "rs7903146x",
+            "chr10:11299859O",
+            "chr10:abc",
+            "1:12345:I:D",
+            # texts that start alike stay texts
+            "RS3PE syndrome",
+            "5-HT1A receptor",
+            "11-deoxycortisol",
+            "chronic kidney disease",
         ]
     )
     assert parsed.form == [
@@ -108,6 +118,8 @@ def test_item_detection_and_override():
         "text",
         "invalid",
         "invalid",
+        *["invalid"] * 4,
+        *["text"] * 4,
     ]
     assert parsed.rsid[1] == "rs9" and (parsed.chrom[4], parsed.pos[4]) == ("6", 32600569)
     assert parse_items(["rs123", "insulin"], kind="text").form == ["text", "text"]

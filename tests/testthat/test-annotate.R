@@ -3,6 +3,8 @@ test_that("annotate keeps every row and column as given and appends the GENEREL 
   gwas <- example_gwas()
   gwas$CHR <- factor(gwas$CHR)                 # R types come back unchanged
   gwas$note <- ifelse(gwas$P < 1e-3, "low P", NA)
+  gwas$m <- matrix(seq_len(2 * nrow(gwas)), ncol = 2)  # several values a row: they failed
+  gwas$d <- data.frame(a = seq_len(nrow(gwas)), b = "x")
   out <- generel_annotate(gwas, trait = c("type 2 diabetes", "Coronary artery disease"), top_k = 2)
   expect_s3_class(out, "data.frame")
   expect_identical(out[names(gwas)], gwas)

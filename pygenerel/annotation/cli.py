@@ -20,6 +20,11 @@ TABLE_OPTIONS = [
         help="Genome build of the positions: auto, GRCh37 (hg19) or GRCh38 (hg38).",
     ),
     click.option(
+        "--force-build",
+        is_flag=True,
+        help="Keep --build even where the positions clearly say it is the other build.",
+    ),
+    click.option(
         "--model",
         "model_path",
         type=click.Path(file_okay=False),
@@ -46,6 +51,11 @@ LOCUS_OPTIONS = [
 ]
 
 
+QUIET = click.option(
+    "-q", "--quiet", is_flag=True, help="No column report, progress or summary on stderr."
+)
+
+
 def locus_options(command):
     """What makes a locus: the options loci and report share."""
     for option in reversed(LOCUS_OPTIONS):
@@ -54,7 +64,8 @@ def locus_options(command):
 
 
 def table_options(command):
-    """How to read a GWAS table and which model scores it: the options annotate and loci share."""
+    """How to read a GWAS table and which model scores it: the options annotate, loci and report
+    share."""
     for option in reversed(TABLE_OPTIONS):
         command = option(command)
     return command
@@ -86,19 +97,12 @@ def table_options(command):
 )
 @table_options
 @click.option(
-    "--force-build",
-    is_flag=True,
-    help="Keep --build even where the positions clearly say it is the other build.",
-)
-@click.option(
     "--explain",
     is_flag=True,
     help="Add generel_<trait>_evidence per --trait: the known association within 500 kb whose "
     "trait is closest (trait, SNP, distance, P, PubMed id).",
 )
-@click.option(
-    "-q", "--quiet", is_flag=True, help="No column report, progress or summary on stderr."
-)
+@QUIET
 @click.option(
     "--progress/--no-progress",
     default=None,
@@ -117,8 +121,8 @@ def annotate(
     p_col,
     build,
     force_build,
-    explain,
     model_path,
+    explain,
     quiet,
     progress,
 ):
@@ -174,6 +178,7 @@ def annotate(
     type=click.Path(dir_okay=False, allow_dash=True),
     help="Write the loci table here (.tsv, .tsv.gz, .csv, .parquet) [default: print it].",
 )
+@QUIET
 def loci(
     table,
     traits,
@@ -186,8 +191,10 @@ def loci(
     pos_col,
     p_col,
     build,
+    force_build,
     model_path,
     out,
+    quiet,
 ):
     """One row per independent locus of a GWAS TABLE, strongest first: lead SNP, position, P,
     number of significant SNPs, nearest genes, the lead's score and percentile per --trait, and
@@ -212,14 +219,17 @@ def loci(
             pos_col=pos_col,
             p_col=p_col,
             build=build,
+            force_build=force_build,
             model=model_path,
         )
         summary = found.attrs["generel"]
-        click.echo(
-            f"{summary['source']}: {len(found):,} loci from {summary['significant']:,} SNPs with "
-            f"P <= {p_threshold:g} ({window:,} bp window; build {summary['build'] or 'not needed'})",
-            err=True,
-        )
+        if not quiet:
+            click.echo(
+                f"{summary['source']}: {len(found):,} loci from {summary['significant']:,} SNPs "
+                f"with P <= {p_threshold:g} ({window:,} bp window; build "
+                f"{summary['build'] or 'not needed'})",
+                err=True,
+            )
         if writer is None:
             with pd.option_context(
                 "display.width", 200, "display.max_columns", 12, "display.max_colwidth", 40
@@ -232,7 +242,8 @@ def loci(
         if writer is not None:
             writer.abort()
         raise
-    click.echo(f"wrote {name}", err=True)
+    if not quiet:
+        click.echo(f"wrote {name}", err=True)
 
 
 @click.command("report")
@@ -252,8 +263,22 @@ def loci(
     help="Strongest loci whose known associations are shown.",
 )
 @table_options
+@QUIET
 def report(
-    table, trait, out, p_threshold, window, top, snp_col, chr_col, pos_col, p_col, build, model_path
+    table,
+    trait,
+    out,
+    p_threshold,
+    window,
+    top,
+    snp_col,
+    chr_col,
+    pos_col,
+    p_col,
+    build,
+    force_build,
+    model_path,
+    quiet,
 ):
     """One self-contained HTML page for a GWAS TABLE: a Manhattan plot coloured by relatedness to
     --trait, the loci table, and the known associations behind the --top strongest loci."""
@@ -264,6 +289,7 @@ def report(
         trait,
         out,
         build=build,
+        force_build=force_build,
         p_threshold=p_threshold,
         window=window,
         top=top,
@@ -273,4 +299,5 @@ def report(
         pos_col=pos_col,
         p_col=p_col,
     )
-    click.echo(f"wrote {written}", err=True)
+    if not quiet:
+        click.echo(f"wrote {written}", err=True)

@@ -63,6 +63,7 @@ def loci(
     p_col=None,
     build="auto",
     model=None,
+    force_build=False,
 ) -> pd.DataFrame:
     """A DataFrame with one row per locus, strongest first: `locus`, `lead` (as the table names
     it), `chr`, `pos` (the table's build; GRCh38 for rsid-only rows), `p`, `snps` (significant
@@ -78,7 +79,12 @@ def loci(
     model = _load(model)
     column_options = {"snp_col": snp_col, "chr_col": chr_col, "pos_col": pos_col, "p_col": p_col}
     table = annotate(
-        path_or_df, p_threshold=p_threshold, build=build, model=model, **column_options
+        path_or_df,
+        p_threshold=p_threshold,
+        build=build,
+        force_build=force_build,
+        model=model,
+        **column_options,
     )
     return loci_of(
         table,

@@ -73,6 +73,7 @@ def report(
     window=WINDOW,
     top=5,
     model=None,
+    force_build=False,
     **column_options,
 ) -> Path:
     """Write an HTML report to `out` and return its path: a Manhattan plot coloured by the
@@ -85,7 +86,14 @@ def report(
             "pygenerel report needs matplotlib: pip install 'pygenerel[plot]'"
         ) from None
     top, model = whole_number(top, "top"), _load(model)
-    scored = annotate(path_or_df, traits=[trait], build=build, model=model, **column_options)
+    scored = annotate(
+        path_or_df,
+        traits=[trait],
+        build=build,
+        force_build=force_build,
+        model=model,
+        **column_options,
+    )
     names = input_names(scored)
     found = loci_of(
         scored, names, [trait], p_threshold, window, TOP_K, None, model, **column_options

@@ -1,5 +1,8 @@
 """`pygenerel loci`: one row per independent locus, on the real summary statistics."""
 
+import gzip
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -116,3 +119,20 @@ def test_a_table_without_a_hit_gives_an_empty_loci_table_with_every_column(uc, u
     found = pygenerel.loci(quiet, traits=["ulcerative colitis"], build="GRCh38")
     assert len(found) == 0 and found.attrs["generel"]["significant"] == 0
     assert list(found.columns) == list(uc_loci.columns)
+
+
+@pytest.mark.parametrize("command", ["loci", "report"])
+def test_a_contradicted_build_is_kept_with_force_build_as_the_error_says(uc, tmp_path, command):
+    # the error told loci and report users to add --force-build, which they did not accept
+    if command == "report":
+        pytest.importorskip("matplotlib")
+    table = tmp_path / "uc.tsv"
+    with gzip.open(uc, "rt") as handle:
+        table.write_text("".join(itertools.islice(handle, 5000)))
+    out = tmp_path / ("out.html" if command == "report" else "out.tsv")
+    args = [command, str(table), "--trait", "colitis", "--build", "GRCh37", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "add --force-build to keep GRCh37" in result.output
+    assert not out.exists()
+    result = CliRunner().invoke(main, [*args, "--force-build", "-q"])
+    assert result.exit_code == 0 and result.output == "" and out.stat().st_size > 0

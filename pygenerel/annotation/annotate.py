@@ -375,6 +375,8 @@ def checked_options(
 ) -> tuple[dict, dict]:
     """annotate()'s column overrides and scoring options, checked: every entry point (annotate,
     the Dask client before any task starts) refuses a bad option with the same one line."""
+    if types and not top_k:  # it would be ignored: there are no top concepts to pick types of
+        raise AnnotateError("--types needs --top-k: it picks the types of the top concepts")
     overrides = {"snp": snp_col, "chr": chr_col, "pos": pos_col, "p": p_col}
     options = {
         "traits": checked_traits(traits),

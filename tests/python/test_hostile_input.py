@@ -377,13 +377,16 @@ def test_gzip_output_is_byte_reproducible(model, tmp_path, sumstats_dir):
         (["--types", "y," * 100_000], "unknown types"),
         (["--build", "hg18"], "unknown build 'hg18'"),
         (["--types", "nonsense"], "unknown types"),
+        # without --top-k, --types was ignored: no error and no top concepts
+        (["--types", "disease", "--trait", "asthma"], "--types needs --top-k"),
     ],
 )
 def test_bad_options_exit_2_with_one_line(cli, tmp_path, option, message):
     source = tmp_path / "in.tsv"
     source.write_text("SNP\tP\nrs7903146\t1e-9\n")
     started = time.monotonic()
-    result = cli(source, *option, *([] if "--top-k" in option else ["--top-k", "1"]))
+    alone = "--top-k" in option or "--types needs --top-k" in message
+    result = cli(source, *option, *([] if alone else ["--top-k", "1"]))
     assert result.exit_code == 2 and message in result.output and len(result.output) < 400
     assert time.monotonic() - started < 30
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.tsv"]

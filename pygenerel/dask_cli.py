@@ -41,7 +41,6 @@ from pygenerel.errors import GenerelError
     "--p-threshold", type=float, help="Score only rows with P at or below this (others NA)."
 )
 @table_options
-@click.option("--force-build", is_flag=True, help="Keep --build whatever the positions say.")
 @click.option("--explain", is_flag=True, help="Add generel_<trait>_evidence per --trait.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
 def annotate_many(

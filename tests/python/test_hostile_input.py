@@ -392,6 +392,18 @@ def test_bad_options_exit_2_with_one_line(cli, tmp_path, option, message):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.tsv"]
 
 
+def test_no_command_declares_an_option_twice():
+    """A shared option added twice makes click warn on every call (annotate-many had its own
+    --force-build beside the shared one) and lets one hide the other."""
+    import click
+
+    context = click.Context(main)
+    for name in main.list_commands(context):
+        command = main.get_command(context, name)
+        flags = [flag for param in command.params for flag in param.opts + param.secondary_opts]
+        assert len(flags) == len(set(flags)), name
+
+
 def test_api_options_are_validated_like_the_cli(model, tmp_path):
     source = tmp_path / "in.tsv"
     source.write_text("SNP\tP\nrs7903146\t1e-9\n")

@@ -52,15 +52,9 @@ def annotate_many(
     top_k,
     types,
     p_threshold,
-    snp_col,
-    chr_col,
-    pos_col,
-    p_col,
-    build,
-    force_build,
     explain,
-    model_path,
     quiet,
+    **table_args,
 ):
     """Annotate many GWAS tables as Dask tasks, each as `pygenerel annotate` would, into DIR.
 
@@ -80,18 +74,12 @@ def annotate_many(
             out_dir,
             traits,
             client=client,
-            model=model_path,
             on_result=None if quiet else Progress(len(files)),
             top_k=top_k,
             types=types,
             p_threshold=p_threshold,
-            snp_col=snp_col,
-            chr_col=chr_col,
-            pos_col=pos_col,
-            p_col=p_col,
-            build=build,
-            force_build=force_build,
             explain=explain,
+            **table_args,
         )
     click.echo(summary_table(results, time.monotonic() - start))
     failed = sum(r.status == FAILED for r in results)

@@ -26,7 +26,6 @@ TABLE_OPTIONS = [
     ),
     click.option(
         "--model",
-        "model_path",
         type=click.Path(file_okay=False),
         help="Model bundle directory [default: $PYGENEREL_MODEL or the shipped one].",
     ),
@@ -64,8 +63,8 @@ def locus_options(command):
 
 
 def table_options(command):
-    """How to read a GWAS table and which model scores it: the options annotate, loci and report
-    share."""
+    """How to read a GWAS table and which model scores it: the options annotate, loci, report and
+    annotate-many share, handed on as keyword arguments of the same names."""
     for option in reversed(TABLE_OPTIONS):
         command = option(command)
     return command
@@ -108,24 +107,7 @@ def table_options(command):
     default=None,
     help="A progress line (rows/s, time left) on stderr [default: when stderr is a terminal].",
 )
-def annotate(
-    table,
-    out,
-    traits,
-    top_k,
-    types,
-    p_threshold,
-    snp_col,
-    chr_col,
-    pos_col,
-    p_col,
-    build,
-    force_build,
-    model_path,
-    explain,
-    quiet,
-    progress,
-):
+def annotate(table, out, traits, top_k, types, p_threshold, explain, quiet, progress, **table_args):
     """Annotate a GWAS summary-statistics TABLE with GENEREL relatedness scores.
 
     Every input row is written back, in order, with its columns untouched, followed by
@@ -144,16 +126,10 @@ def annotate(
         top_k=top_k,
         types=types,
         p_threshold=p_threshold,
-        snp_col=snp_col,
-        chr_col=chr_col,
-        pos_col=pos_col,
-        p_col=p_col,
-        build=build,
-        force_build=force_build,
         explain=explain,
-        model=model_path,
         verbose=not quiet,
         progress=not quiet and (sys.stderr.isatty() if progress is None else progress),
+        **table_args,
     )
 
 
@@ -179,23 +155,7 @@ def annotate(
     help="Write the loci table here (.tsv, .tsv.gz, .csv, .parquet) [default: print it].",
 )
 @QUIET
-def loci(
-    table,
-    traits,
-    p_threshold,
-    window,
-    top_k,
-    types,
-    snp_col,
-    chr_col,
-    pos_col,
-    p_col,
-    build,
-    force_build,
-    model_path,
-    out,
-    quiet,
-):
+def loci(table, traits, p_threshold, window, top_k, types, out, quiet, **table_args):
     """One row per independent locus of a GWAS TABLE, strongest first: lead SNP, position, P,
     number of significant SNPs, nearest genes, the lead's score and percentile per --trait, and
     its top concepts."""
@@ -214,13 +174,7 @@ def loci(
             window=window,
             top_k=top_k,
             types=types,
-            snp_col=snp_col,
-            chr_col=chr_col,
-            pos_col=pos_col,
-            p_col=p_col,
-            build=build,
-            force_build=force_build,
-            model=model_path,
+            **table_args,
         )
         summary = found.attrs["generel"]
         if not quiet:
@@ -264,22 +218,7 @@ def loci(
 )
 @table_options
 @QUIET
-def report(
-    table,
-    trait,
-    out,
-    p_threshold,
-    window,
-    top,
-    snp_col,
-    chr_col,
-    pos_col,
-    p_col,
-    build,
-    force_build,
-    model_path,
-    quiet,
-):
+def report(table, trait, out, p_threshold, window, top, quiet, **table_args):
     """One self-contained HTML page for a GWAS TABLE: a Manhattan plot coloured by relatedness to
     --trait, the loci table, and the known associations behind the --top strongest loci."""
     from pygenerel.annotation.report import report as write_report
@@ -288,16 +227,10 @@ def report(
         table,
         trait,
         out,
-        build=build,
-        force_build=force_build,
         p_threshold=p_threshold,
         window=window,
         top=top,
-        model=model_path,
-        snp_col=snp_col,
-        chr_col=chr_col,
-        pos_col=pos_col,
-        p_col=p_col,
+        **table_args,
     )
     if not quiet:
         click.echo(f"wrote {written}", err=True)

@@ -83,6 +83,10 @@ call_bridge <- function(name, ..., call = sys.call(sys.parent())) {
   if (!is.null(result$error)) {
     stop(generel_condition(result$error, call = call, python_type = result$type))
   }
+  if (!is.null(result$warning)) {
+    warning(structure(class = c("generel_warning", "warning", "condition"),
+                      list(message = result$warning, call = call)))
+  }
   result$value
 }
 

@@ -12,13 +12,17 @@ double data are float64 bytes (NaN missing), integer and logical data int32 byte
 
 No exception crosses the border either: every function returns {"value": ...} or, when it fails,
 {"error": one line, "type": class name}, from which R raises a condition of class `generel_error`.
+Items that resolve to nothing add {"warning": one line}, which R raises as a `generel_warning`.
 """
 
 import functools
+from dataclasses import dataclass
 
 import click
 import numpy as np
 import pandas as pd
+
+from pygenerel.errors import shown
 
 _INT_NA = np.iinfo(np.int32).min
 _model = None
@@ -26,16 +30,40 @@ _model = None
 
 def _for_r(function):
     """Python failures reach R as {"error": one line, "type": class}, from which R raises its own
-    condition: no traceback to parse, and no exception object left for R's garbage collector."""
+    condition: no traceback to parse, and no exception object left for R's garbage collector. A
+    Warned value reaches R as {"value", "warning"}, and R warns."""
 
     @functools.wraps(function)
     def call(*args, **kwargs):
         try:
-            return {"value": function(*args, **kwargs)}
+            value = function(*args, **kwargs)
         except Exception as error:  # noqa: BLE001 - every failure becomes an R condition
             return {"error": _message(error), "type": type(error).__name__}
+        if isinstance(value, Warned):
+            return {"value": value.value, "warning": value.warning}
+        return {"value": value}
 
     return call
+
+
+@dataclass
+class Warned:
+    value: object
+    warning: str | None
+
+
+def _unresolved_warned(value, model, *item_lists) -> Warned:
+    """value, with a warning naming the items that resolve to nothing (their scores are NA)."""
+    items = [item for items in item_lists if items is not None for item in items]
+    lost = model.unresolved(items)
+    if not lost:
+        return Warned(value, None)
+    named = ", ".join(shown(item) for item in lost[:5]) + (", ..." if len(lost) > 5 else "")
+    return Warned(
+        value,
+        f"{len(lost)} item(s) could not be resolved (an rsid the model does not know, or not an "
+        f"rsid, chr:pos or text), so their scores are NA: {named}",
+    )
 
 
 def _message(error: Exception) -> str:
@@ -76,24 +104,27 @@ def info() -> dict:
 
 
 @_for_r
-def embed(items) -> dict:
-    return _matrix(_current().embed(_strings(items)))
+def embed(items) -> Warned:
+    items, model = _strings(items), _current()
+    return _unresolved_warned(_matrix(model.embed(items)), model, items)
 
 
 @_for_r
-def similarity(a, b=None, pairwise=False, percentile=False) -> dict:
-    b = None if b is None else _strings(b)
-    model = _current()
+def similarity(a, b=None, pairwise=False, percentile=False) -> Warned:
+    a, b, model = _strings(a), None if b is None else _strings(b), _current()
     if not percentile:
-        return _matrix(model.similarity(_strings(a), b, pairwise=bool(pairwise)))
-    scores, ranks = model.similarity(_strings(a), b, pairwise=bool(pairwise), percentile=True)
-    return {"similarity": _matrix(scores), "percentile": _matrix(ranks)}
+        value = _matrix(model.similarity(a, b, pairwise=bool(pairwise)))
+    else:
+        scores, ranks = model.similarity(a, b, pairwise=bool(pairwise), percentile=True)
+        value = {"similarity": _matrix(scores), "percentile": _matrix(ranks)}
+    return _unresolved_warned(value, model, a, b)
 
 
 @_for_r
-def neighbors(query, k=10, types=None) -> dict:
+def neighbors(query, k=10, types=None) -> Warned:
+    query, model = _strings(query), _current()
     types = None if types is None else _strings(types)
-    return encode_table(_current().neighbors(_strings(query), k=k, types=types))
+    return _unresolved_warned(encode_table(model.neighbors(query, k=k, types=types)), model, query)
 
 
 @_for_r

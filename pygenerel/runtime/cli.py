@@ -36,8 +36,7 @@ BUILD = click.option(
 
 
 def _warn_unresolved(model, items, kind, build):
-    matched = model.match(items, kind, build)
-    for item in matched.loc[matched["how"] == "none", "item"]:
+    for item in model.unresolved(items, kind, build):
         click.echo(f"warning: could not resolve {item!r} (unknown SNP or not a locus)", err=True)
 
 

@@ -358,6 +358,12 @@ class Model:
             {"item": parsed.raw, "kind": kinds, "how": how, "rsid": rsid, "name": name.tolist()}
         )
 
+    def unresolved(self, items, kind="auto", build="GRCh38") -> list:
+        """The items that resolve to nothing (an rsid the bundle does not know, a typo of one, a
+        blank): their scores are NaN, which the command line and R warn of."""
+        matched = self.match(items, kind, build)
+        return matched.loc[matched["how"] == "none", "item"].tolist()
+
     def explain(self, snp, trait, n=5, build="GRCh38") -> dict:
         """Why `snp` scores what it does for `trait`: the score and its percentile, how and where
         the SNP was placed, its nearest genes and eQTL genes, and the known associations within

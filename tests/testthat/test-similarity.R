@@ -27,18 +27,26 @@ test_that("y = NULL compares x with itself and pairwise gives the diagonal", {
 test_that("one item works, and an rsid the model cannot place gives NA", {
   skip_if_no_python()
   expect_equal(dim(generel_similarity("rs7903146", "type 2 diabetes")), c(1L, 1L))
-  s <- generel_similarity(c("rs7903146", "rs999999999"), "type 2 diabetes")
+  # NA with a warning naming the item, as as.numeric("x") warns; a typo of an rsid is no text
+  expect_warning(s <- generel_similarity(c("rs7903146", "rs999999999", "rs7903146x"),
+                                         "type 2 diabetes"),
+                 "2 item\\(s\\) could not be resolved .*: 'rs999999999', 'rs7903146x'$",
+                 class = "generel_warning")
   expect_false(is.na(s[1, 1]))
-  expect_true(is.na(s[2, 1]))
+  expect_true(all(is.na(s[2:3, 1])))
+  expect_warning(generel_neighbors("rs7903146x", k = 2), "'rs7903146x'$", class = "generel_warning")
+  expect_silent(generel_similarity("rs7903146", "type 2 diabetes"))
   expect_error(generel_similarity(c("a", NA)), "without NA", class = "generel_error")
 })
 
 test_that("percentile = TRUE adds each score's percentile against the fixed reference", {
   skip_if_no_python()
   x <- c("rs7903146", "type 2 diabetes", "rs999999999")
-  out <- generel_similarity(x, c("insulin resistance", "asthma"), percentile = TRUE)
+  out <- suppressWarnings(generel_similarity(x, c("insulin resistance", "asthma"),
+                                            percentile = TRUE))
   expect_named(out, c("similarity", "percentile"))
-  expect_equal(out$similarity, generel_similarity(x, c("insulin resistance", "asthma")))
+  expect_equal(out$similarity,
+               suppressWarnings(generel_similarity(x, c("insulin resistance", "asthma"))))
   expect_equal(dimnames(out$percentile), dimnames(out$similarity))
   expect_true(all(out$percentile[1:2, ] >= 0 & out$percentile[1:2, ] <= 1))
   expect_true(all(is.na(out$percentile[3, ])))

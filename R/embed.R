@@ -5,7 +5,7 @@
 #'
 #' @param x Character vector of items, without `NA`.
 #' @return A numeric matrix, one row per item (rownames `x`), one column per dimension. Rows of items
-#'   the model cannot place are `NA`.
+#'   the model cannot place are `NA`, with a warning (class `generel_warning`) naming them.
 #' @examples
 #' if (generel_available()) {
 #'   e <- generel_embed(c("rs7903146", "type 2 diabetes"))

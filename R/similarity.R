@@ -13,7 +13,8 @@
 #'   genome where the `x` item is a SNP, and 5,000 catalog concepts where it is a text, so 0.99 means
 #'   "more related to this `y` than 99% of the genome's loci (or of the catalog) are".
 #' @return A numeric matrix with `x` as rownames and `y` as colnames, or with `pairwise = TRUE` a
-#'   numeric vector. Items the model cannot place (an rsid it does not know, say) give `NA`. With
+#'   numeric vector. Items the model cannot place (an rsid it does not know, or a typo of one such
+#'   as `"rs7903146x"`) give `NA`, with a warning (class `generel_warning`) naming them. With
 #'   `percentile = TRUE`, a list of two such values: `similarity` and `percentile`.
 #' @examples
 #' if (generel_available()) {

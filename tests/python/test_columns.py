@@ -94,13 +94,29 @@ def test_aliases_are_data_with_one_role_each():
         (["SNP", "rsid", "P"], "snp", "rsid"),  # the first-listed alias wins
         (["Chr", "BP", "snp.id", "P.VALUE"], "snp", "snp.id"),
         # GEMMA, SAIGE, GWAS Catalog harmonised and Pan-UK Biobank files (roles they missed)
-        ("chr rs ps n_miss allele1 allele0 af beta se p_wald".split(), "pos", "ps"),
-        ("chr rs ps n_miss allele1 allele0 af beta se p_wald".split(), "p", "p_wald"),
-        ("chr rs ps allele1 allele0 p_lrt".split(), "p", "p_lrt"),
-        ("CHR POS MarkerID Allele1 Allele2 BETA SE p.value".split(), "snp", "MarkerID"),
-        ("hm_variant_id hm_rsid hm_chrom hm_pos p_value variant_id".split(), "snp", "hm_rsid"),
         (
-            "chr pos ref alt beta_meta se_meta neglog10_pval_meta".split(),
+            ["chr", "rs", "ps", "n_miss", "allele1", "allele0", "af", "beta", "se", "p_wald"],
+            "pos",
+            "ps",
+        ),
+        (
+            ["chr", "rs", "ps", "n_miss", "allele1", "allele0", "af", "beta", "se", "p_wald"],
+            "p",
+            "p_wald",
+        ),
+        (["chr", "rs", "ps", "allele1", "allele0", "p_lrt"], "p", "p_lrt"),
+        (
+            ["CHR", "POS", "MarkerID", "Allele1", "Allele2", "BETA", "SE", "p.value"],
+            "snp",
+            "MarkerID",
+        ),
+        (
+            ["hm_variant_id", "hm_rsid", "hm_chrom", "hm_pos", "p_value", "variant_id"],
+            "snp",
+            "hm_rsid",
+        ),
+        (
+            ["chr", "pos", "ref", "alt", "beta_meta", "se_meta", "neglog10_pval_meta"],
             "log10p",
             "neglog10_pval_meta",
         ),

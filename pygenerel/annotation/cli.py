@@ -131,6 +131,12 @@ def annotate(table, out, traits, top_k, types, p_threshold, explain, quiet, prog
         progress=not quiet and (sys.stderr.isatty() if progress is None else progress),
         **table_args,
     )
+    if not (traits or top_k or quiet):  # `pygenerel annotate gwas.tsv`, as a first try
+        click.echo(
+            "note: without --trait or --top-k only generel_match (how each row was placed) is "
+            'added; score rows with --trait "type 2 diabetes", list related concepts with --top-k 5',
+            err=True,
+        )
 
 
 @click.command("loci")

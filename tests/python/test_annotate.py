@@ -143,6 +143,7 @@ def test_cli_api_and_accessor_agree(tmp_path, sumstats_dir, tiny_bundle_dir):
     assert (
         "build: GRCh37 (inferred: of 6,216 positions" in result.stderr
         and "'SNP' -> snp (header alias)" in result.stderr
+        and "note: without --trait" not in result.stderr
     )
     cli = pd.read_csv(out, sep="\t", dtype={"SNP": str})
     api = annotate(sumstats_dir / name, model=load_model(tiny_bundle_dir), **options)
@@ -392,3 +393,13 @@ def test_random_tables_annotate_or_fail_in_one_line(tmp_path, model, header, dat
         return
     assert len(result) == len(rows)
     assert set(result[MATCH_COLUMN].dropna()) <= set(HOWS)
+
+
+def test_a_first_try_without_trait_or_top_k_says_how_to_get_scores(tmp_path, tiny_bundle_dir):
+    """`pygenerel annotate gwas.tsv` adds only generel_match: the CLI says what would score."""
+    table = tmp_path / "t.tsv"
+    table.write_text("SNP\tP\nrs7903146\t1e-9\n")
+    args = ["annotate", str(table), "-o", str(tmp_path / "o.tsv"), "--model", str(tiny_bundle_dir)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and "note: without --trait or --top-k" in result.stderr
+    assert "note:" not in CliRunner().invoke(main, [*args, "-q"]).output

@@ -43,6 +43,10 @@ generel_annotate <- function(data_or_path, trait = NULL, top_k = NULL, types = N
   p_threshold <- check_probability(p_threshold, "p_threshold", null = TRUE)
   snp_col <- check_string(snp_col, "snp_col", null = TRUE)
   options <- check_options(list(...))
+  if (!is.null(types) && is.null(top_k)) {
+    stop(generel_condition("`types` needs `top_k`: it picks the types of the top concepts",
+                           call = sys.call()))
+  }
   if ("out" %in% names(options)) {
     stop(generel_condition(paste("`out` is not an option in R: generel_annotate() returns the table;",
                                  "write it with utils::write.table()"), call = sys.call()))

@@ -42,6 +42,8 @@ test_that("trait, types, snp_col and the options in ... must be text without NA 
                    "`trait` .*; blank at positions 2, 3$")
   expect_arg_error(generel_annotate(gwas, trait = 1), "`trait` .* not 1$")
   expect_arg_error(generel_annotate(gwas, types = c("disease", NA)), "`types` .*; NA at position 2$")
+  expect_arg_error(generel_annotate(gwas, trait = "asthma", types = "disease"),
+                   "^`types` needs `top_k`")
   expect_arg_error(generel_neighbors("rs7903146", types = NA), "`types` .*; NA at position 1$")
   expect_arg_error(generel_neighbors("rs7903146", types = list("disease")),
                    "`types` must be a character vector")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import re
 import sys
 from collections import Counter
@@ -409,7 +410,8 @@ def annotate(
     verbose=False,
     progress=False,
 ):
-    """Annotate a GWAS table (a path or a DataFrame) with GENEREL matches and scores.
+    """Annotate a GWAS table (a path, or a pandas or Polars DataFrame or pyarrow Table) with
+    GENEREL matches and scores.
 
     Returns a DataFrame (the input's columns untouched, then `generel_match`, one
     `generel_<trait>` column per trait (with explain=True, `generel_<trait>_evidence`: the known
@@ -431,6 +433,7 @@ def annotate(
         explain,
     )
     log = _logger(verbose)
+    path_or_df = _frame_or_path(path_or_df)
     if isinstance(path_or_df, pd.DataFrame):
         if out is not None:
             raise AnnotateError("out= is for files; write the returned DataFrame yourself")
@@ -439,6 +442,19 @@ def annotate(
     # a signal still removes the temporary files: a piped table's copy, the unfinished output
     with signals_as_exit(), spooled(path_or_df) as path:
         return _annotate_file(path, out, model, overrides, options, chunk_rows, log, progress)
+
+
+def _frame_or_path(value):
+    """A pandas DataFrame, a table that converts to one (a pyarrow Table, a Polars DataFrame), or
+    a path; anything else is an error saying what was given (a Polars frame failed inside Polars)."""
+    if isinstance(value, (pd.DataFrame, str, os.PathLike)):
+        return value
+    if hasattr(value, "to_pandas") and hasattr(value, "columns"):
+        return value.to_pandas()
+    raise AnnotateError(
+        "expected a file path or a DataFrame (pandas, Polars or a pyarrow Table), "
+        f"got {type(value).__name__}"
+    )
 
 
 def _annotate_file(path, out, model, overrides, options, chunk_rows, log, progress):

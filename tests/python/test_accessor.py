@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import pygenerel  # noqa: F401  (registers the accessor)
+import pygenerel  # registers the accessor
 from pygenerel.annotation import AnnotateError
 from pygenerel.runtime import load_model
 
@@ -77,3 +77,18 @@ def test_a_bad_value_is_named_by_its_row_and_index_label(sle, model):
         frame.generel.annotate([TRAIT], model=model)
     with pytest.raises(AnnotateError, match=r"^DataFrame row 5: column 'p'"):
         frame.reset_index(drop=True).generel.annotate([TRAIT], model=model)
+
+
+def test_polars_and_pyarrow_tables_are_annotated_like_pandas(sle, model):
+    """A Polars frame failed inside Polars ('cannot compare string with numeric'), a pyarrow
+    Table in os.stat; both now read as the pandas frame they convert to. Other objects: an error."""
+    import polars as pl
+    import pyarrow as pa
+
+    frame = sle.reset_index(drop=True).head(50)
+    expected = pygenerel.annotate(frame, traits=[TRAIT], model=model, build="GRCh37")
+    for table in (pl.from_pandas(frame), pa.Table.from_pandas(frame, preserve_index=False)):
+        got = pygenerel.annotate(table, traits=[TRAIT], model=model, build="GRCh37")
+        pd.testing.assert_frame_equal(got, expected)
+    with pytest.raises(AnnotateError, match="expected a file path or a DataFrame .* got dict"):
+        pygenerel.annotate({"rsid": ["rs7903146"]}, traits=[TRAIT], model=model)

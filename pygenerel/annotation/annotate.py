@@ -446,7 +446,7 @@ def annotate(
 
 def _frame_or_path(value):
     """A pandas DataFrame, a table that converts to one (a pyarrow Table, a Polars DataFrame), or
-    a path; anything else is an error saying what was given (a Polars frame failed inside Polars)."""
+    a path; anything else is an error saying what was given (a Polars frame failed in Polars)."""
     if isinstance(value, (pd.DataFrame, str, os.PathLike)):
         return value
     if hasattr(value, "to_pandas") and hasattr(value, "columns"):

@@ -3,8 +3,9 @@
 Auto-detection is deliberately narrow (an rsid is `rs` + digits; a locus is chromosome:position,
 optionally with alleles; a concept id is a known ontology prefix and a code); everything else is
 text, but for what starts like an rsid or locus and does not parse (a typo: rs7903146x,
-chr10:11299859O, 1:12345:I:D), which is invalid (NaN), never embedded as a concept name. `kind` overrides it for the whole list or per item: "snp" never reads an id, "text" reads an
-id as its concept (an id is a concept, never text to embed as written).
+chr10:11299859O, 1:12345:I:D), which is invalid (NaN), never embedded as a concept name. `kind`
+overrides it for the whole list or per item: "snp" never reads an id, "text" reads an id as its
+concept (an id is a concept, never text to embed as written).
 """
 
 from __future__ import annotations

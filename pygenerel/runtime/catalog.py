@@ -22,7 +22,7 @@ from pygenerel.errors import BundleError, InputError, shown
 from pygenerel.runtime.bundle import CONCEPT_CLASSES, CONCEPT_INDEX, CONCEPTS, GENE_PRODUCTS
 from pygenerel.runtime.concept_index import ConceptIndex
 from pygenerel.runtime.concept_vectors import ConceptVectors
-from pygenerel.runtime.items import concept_id
+from pygenerel.runtime.items import PREFIXES, concept_id
 from pygenerel.runtime.names import readable_names
 from pygenerel.runtime.text_encoder import make_session
 
@@ -34,6 +34,7 @@ IDENTIFIER_LIKE = (
     r"^(RP\d+-|CT[ABCD]-|[A-Z]{1,2}\d{6}\.\d+$|LOC\d+$|ENSG\d+|KIAA\d+$|FLJ\d+$|X-\d{4,} "
     r"|Chromosomes, Human\b)"
 )
+APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`")  # search: "crohns" finds "Crohn's disease"
 # Research compounds named by a code, identifier-like too: a series and a number ("cx516", "vx-809",
 # "ly294002"), or a code mixing digits and letters ("ags-1c4d4", "imc-3c5", "a2p5p", "1d09c3",
 # "4sc-202"): 2,216 drugs in the shipped catalog. Drugs only: a gene symbol such as IL23R looks
@@ -126,6 +127,15 @@ class ConceptCatalog:
             self._rows = dict(zip(self.table["id"][first], np.flatnonzero(first)))
         unknown = [i for i in ids if i not in self._rows]
         if unknown:
+            prefix = unknown[0].split(":")[0]
+            present = set(self.table["id"].str.split(":").str[0])
+            held = [p for p in PREFIXES.split() if p in present]
+            if prefix not in held:
+                raise InputError(
+                    f"unknown concept id {unknown[0]!r}: this model's catalog has no {prefix} ids "
+                    f"(it has {', '.join(held)}); give the concept's name, or find its id with "
+                    "`pygenerel search`"
+                )
             raise InputError(f"unknown concept id {unknown[0]!r}; see `pygenerel search`")
         return np.array([self._rows[i] for i in ids], dtype=np.int64)
 
@@ -280,8 +290,9 @@ class ConceptCatalog:
         types = self.parse_types(types)
         table = self.table[self.table["type"].isin(types)] if types else self.table
         query = " ".join(text.split()).lower()
-        ids, names = table["id"].str.lower(), table["name"].str.lower()
-        is_id = ids == (concept_id(query) or query).lower()
+        is_id = table["id"].str.lower() == (concept_id(query) or query).lower()
+        query = query.translate(APOSTROPHES)
+        names = table["name"].str.lower().str.translate(APOSTROPHES)
         has_words = np.logical_and.reduce(
             [names.str.contains(w, regex=False) for w in query.split()]
         )

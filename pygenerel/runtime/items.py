@@ -1,7 +1,8 @@
 """Tell rsids, `chr:pos` loci, concept ids and concept texts apart, so one list can mix them.
 
 Auto-detection is deliberately narrow (an rsid is `rs` + digits; a locus is chromosome:position,
-optionally with alleles; a concept id is a known ontology prefix and a code); everything else is
+optionally with alleles; a concept id is a known ontology prefix and a code, or a code that names
+its scheme alone, D003924 or ENSG00000148737); everything else is
 text, but for what starts like an rsid or locus and does not parse (a typo: rs7903146x,
 chr10:11299859O, 1:12345:I:D), which is invalid (NaN), never embedded as a concept name. `kind`
 overrides it for the whole list or per item: "snp" never reads an id, "text" reads an id as its
@@ -25,14 +26,33 @@ LOCUS = re.compile(
 SNP_LIKE = re.compile(
     r"^(?:rs\d{3,}\S+|chr[0-9XYM]{1,2}[:_-]\S*|(?:[0-9]{1,2}|X|Y|MT?)[:_]\d{3,}\S*)$", re.IGNORECASE
 )
-# Catalog id prefixes as the catalog spells them, keyed by lower case, plus Orphanet's own ORPHA.
+# Catalog id prefixes as the catalog spells them, keyed by lower case, plus other spellings of them.
 PREFIXES = (
     "EFO MONDO DOID HP MESH HGNC phecode OMIM Orphanet UMLS UBERON GO DECIPHER ENSEMBL DCentral"
 )
-ID_PREFIXES = {p.lower(): p for p in PREFIXES.split()} | {"orpha": "Orphanet"}
+ALIASES = {"orpha": "Orphanet", "mim": "OMIM", "drugcentral": "DCentral"}
+# Schemes the catalog does not hold. Their ids are still ids, an error naming them, never texts to
+# embed: "NCBIGene:6934" as text scores about 0.05 against anything, with no sign of what is wrong.
+FOREIGN_PREFIXES = (
+    "NCBIGene Entrez GeneID CHEBI ChEMBL DrugBank NCIT SNOMEDCT SNOMEDCT_US SCTID ICD9 ICD9CM "
+    "ICD10 ICD10CM ICD11 MedDRA RxNorm KEGG PubChem UniProtKB UniProt Reactome NCBITaxon CL PR "
+    "GARD MedGen"
+)
+ID_PREFIXES = {p.lower(): p for p in (PREFIXES + " " + FOREIGN_PREFIXES).split()} | ALIASES
 # PREFIX:code or PREFIX_code (as in OBO URIs, which may be given whole), code like 0000384,
-# D003924, C0011860, ENSG00000139618 or 250.2.
-CONCEPT_ID = re.compile(r"^(?:https?://\S*/)?([A-Za-z]+)[:_]([A-Za-z]{0,4}\d+(?:\.\d+)?)$")
+# D003924, C0011860, ENSG00000139618, 250.2 or (another scheme's) E11.9, hsa04930.
+CONCEPT_ID = re.compile(
+    r"^(?:https?://\S*/)?([A-Za-z][A-Za-z0-9]*(?:_US)?)[:_]([A-Za-z0-9.-]*\d[A-Za-z0-9.-]*)$"
+)
+KNOWN_CODE = re.compile(r"^[A-Za-z]{0,4}\d+(?:\.\d+)?$")
+# Ids written without their prefix, where the code alone says the scheme.
+BARE_IDS = (
+    (re.compile(r"^ENS[GTP]\d{11}(?:\.\d+)?$", re.IGNORECASE), "ENSEMBL"),  # GTEx adds a version
+    (re.compile(r"^D\d{6}$", re.IGNORECASE), "MESH"),
+    (re.compile(r"^C\d{7}$", re.IGNORECASE), "UMLS"),
+    (re.compile(r"^CHEMBL\d+$", re.IGNORECASE), "ChEMBL"),
+    (re.compile(r"^DB\d{5}$", re.IGNORECASE), "DrugBank"),
+)
 
 
 @dataclass
@@ -49,11 +69,22 @@ class Items:
 
 
 def concept_id(value: str) -> str | None:
-    """The catalog's spelling of an ontology id (efo_0000384 -> EFO:0000384); None if not an id."""
-    found = CONCEPT_ID.match(value.strip())
+    """The catalog's spelling of an ontology id (efo_0000384 -> EFO:0000384, ENSG00000148737.17
+    -> ENSEMBL:ENSG00000148737); None if not an id. Ids of schemes the catalog lacks come out
+    as PREFIX:code, for the catalog to refuse by name."""
+    value = value.strip()
+    for pattern, prefix in BARE_IDS:
+        if pattern.match(value):
+            value = f"{prefix}:{value}"
+    found = CONCEPT_ID.match(value)
     if not found or found.group(1).lower() not in ID_PREFIXES:
         return None
-    return f"{ID_PREFIXES[found.group(1).lower()]}:{found.group(2).upper()}"
+    prefix, code = ID_PREFIXES[found.group(1).lower()], found.group(2)
+    if prefix not in PREFIXES.split():
+        return f"{prefix}:{code}"
+    if prefix == "ENSEMBL":
+        code = code.split(".")[0]
+    return f"{prefix}:{code.upper()}" if KNOWN_CODE.match(code) else None
 
 
 def parse_items(items, kind="auto") -> Items:

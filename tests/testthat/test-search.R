@@ -14,6 +14,10 @@ test_that("generel_search finds concepts by name and by id, as a data.frame", {
   expect_equal(unname(same[1, 1]), 1, tolerance = 1e-5)
   expect_error(generel_similarity("MONDO:9999999", "asthma"),
                "^unknown concept id 'MONDO:9999999'", class = "generel_error")
+  # an id of a scheme the catalog lacks is refused, not scored as its letters
+  expect_error(generel_similarity("rs7903146", "NCBIGene:6934"),
+               "catalog has no NCBIGene ids", class = "generel_error")
+  expect_equal(generel_search("D003924")$id[1], "MESH:D003924")
 })
 
 test_that("generel_search rejects bad arguments with a generel_error", {

@@ -122,7 +122,7 @@ encode_table <- function(data) {
     x <- data[[name]]
     # a matrix or data.frame column holds several values a row: one text per row
     if (is.data.frame(x) || length(dim(x)) == 2) x <- do.call(paste, unname(as.data.frame(x)))
-    if (is.factor(x) || !is.atomic(x) || is.object(x)) x <- as.character(x)
+    if (is.factor(x) || !is.atomic(x) || is.object(x) || is.complex(x)) x <- as.character(x)
     if (is.character(x)) {
       na <- which(is.na(x)) - 1L
       x[is.na(x)] <- ""

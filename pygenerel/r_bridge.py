@@ -16,6 +16,7 @@ Items that resolve to nothing add {"warning": one line}, which R raises as a `ge
 """
 
 import functools
+import re
 from dataclasses import dataclass
 
 import click
@@ -26,6 +27,18 @@ from pygenerel.errors import shown
 
 _INT_NA = np.iinfo(np.int32).min
 _model = None
+# Messages are written once, in the command line's terms; R users read them in R's.
+IN_R_TERMS = {
+    "--build GRCh37": '`build = "GRCh37"`',
+    "--build GRCh38": '`build = "GRCh38"`',
+    "--force-build": "`force_build = TRUE`",
+    "--explain": "`explain = TRUE`",
+    "`pygenerel search`": "generel_search()",
+    "`pygenerel neighbors`": "generel_neighbors()",
+}
+_CLI_TERM = re.compile(
+    "|".join(re.escape(term) for term in IN_R_TERMS) + r"|(?<![\w-])--([a-z]+(?:-[a-z]+)*)(?![\w-])"
+)
 
 
 def _for_r(function):
@@ -76,7 +89,14 @@ def _message(error: Exception) -> str:
         text = str(error)
         if isinstance(error, (KeyError, IndexError)) or not text.strip():
             text = f"{type(error).__name__}: {text}".rstrip(": ")
-    return " ".join(text.split())
+    return _CLI_TERM.sub(_in_r_terms, " ".join(text.split()))
+
+
+def _in_r_terms(found: re.Match) -> str:
+    """--build GRCh37 -> `build = "GRCh37"`, --top-k -> `top_k`, `pygenerel search` ->
+    generel_search()."""
+    option = found.group(1)
+    return f"`{option.replace('-', '_')}`" if option else IN_R_TERMS[found.group(0)]
 
 
 @_for_r

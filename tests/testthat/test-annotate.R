@@ -5,7 +5,10 @@ test_that("annotate keeps every row and column as given and appends the GENEREL 
   gwas$note <- ifelse(gwas$P < 1e-3, "low P", NA)
   gwas$m <- matrix(seq_len(2 * nrow(gwas)), ncol = 2)  # several values a row: they failed
   gwas$d <- data.frame(a = seq_len(nrow(gwas)), b = "x")
-  out <- generel_annotate(gwas, trait = c("type 2 diabetes", "Coronary artery disease"), top_k = 2)
+  gwas$z <- complex(real = seq_len(nrow(gwas)), imaginary = 1)  # warned "imaginary parts discarded"
+  expect_no_warning(
+    out <- generel_annotate(gwas, trait = c("type 2 diabetes", "Coronary artery disease"), top_k = 2)
+  )
   expect_s3_class(out, "data.frame")
   expect_identical(out[names(gwas)], gwas)
   added <- setdiff(names(out), names(gwas))
@@ -54,4 +57,9 @@ test_that("p_threshold scores only significant rows, and snp_col and ... reach P
   bad$P[3] <- 2
   expect_error(generel_annotate(bad, trait = "obesity"),
                "data.frame row 3: column 'P' has a P value above 1", class = "generel_error")
+  # and what to do is said in R's terms, not the command line's
+  loci <- data.frame(CHR = c(1L, 2L), BP = c(1000000L, 2000000L), P = c(0.01, 0.02))
+  e <- tryCatch(generel_annotate(loci, trait = "obesity"), error = identity)
+  expect_match(conditionMessage(e), 'pass `build = "GRCh37"` or `build = "GRCh38"`', fixed = TRUE)
+  expect_false(grepl("--", conditionMessage(e), fixed = TRUE))
 })

@@ -8,7 +8,8 @@
 #' @param data_or_path A data.frame, or the path of an existing table file (TSV, CSV, optionally
 #'   gzipped, or Parquet) read by the Python runtime in chunks.
 #' @param trait Character vector of trait or concept texts, without `NA` or blank strings; each gives a
-#'   column of similarities. `NULL` for none.
+#'   column of similarities. `NULL` for none. A catalog id (`"EFO:0000384"`) or a common GWAS
+#'   abbreviation (`"T2D"`, `"SCZ"`, `"BMI"`) stands for its concept.
 #' @param top_k Number of most related concepts to list per variant, a whole number from 1 to 100, or
 #'   `NULL` for none.
 #' @param types Concept types for the `top_k` concepts (see [generel_neighbors()]), or `NULL` for all.

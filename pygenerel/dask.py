@@ -279,7 +279,7 @@ def _write_table(path, out, bundle, overrides, options, chunk_rows, key) -> dict
     Path(out + MARKER).unlink(missing_ok=True)  # the output is about to change
     start = time.perf_counter()
     source = open_table(path)
-    writer = TableWriter(out, inputs=[path], meta_lines=source.meta_lines)
+    writer = TableWriter(out, [path], source.meta_lines, csv_delimiter=source.csv_delimiter)
     try:
         summary = _annotate_chunks(
             source, worker_model(bundle), overrides, options, chunk_rows, _silent, writer.write

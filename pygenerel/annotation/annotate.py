@@ -71,6 +71,7 @@ class Summary:
     past_end: int = 0
     p_threshold: float | None = None
     build: BuildChoice | None = None
+    read_as: dict = field(default_factory=dict)  # trait abbreviation -> the catalog name scored
 
     def as_dict(self) -> dict:
         return {
@@ -81,6 +82,7 @@ class Summary:
             "past_chromosome_end": self.past_end,
             "build": self.build.build if self.build else None,
             "build_reason": self.build.reason if self.build else NO_BUILD,
+            "traits_read_as": dict(self.read_as),
         }
 
     def lines(self) -> list[str]:
@@ -104,6 +106,11 @@ class Summary:
             )
         if self.past_end:
             out.append(f"positions past the chromosome end (not used): {share(self.past_end)}")
+        out += [
+            f"trait {shown(trait)} read as {shown(name)}, as GWAS abbreviate it; write the "
+            "trait out to score other words"
+            for trait, name in self.read_as.items()
+        ]
         out.append(
             f"build: {self.build.build} ({self.build.reason})"
             if self.build
@@ -144,7 +151,9 @@ class Scorer:
             raise AnnotateError("--force-build needs --build GRCh37 or --build GRCh38")
         self.choice: BuildChoice | None = None  # decided from the first rows that need positions
         self.hits = vocabulary_hits(model)
-        self.summary = Summary(source, p_threshold=self.p_threshold)
+        self.summary = Summary(
+            source, p_threshold=self.p_threshold, read_as=model.abbreviations(self.traits)
+        )
         if self.p_threshold is not None and not (columns.get("p") or columns.get("log10p")):
             raise AnnotateError(
                 f"{source}: --p-threshold needs a P column; none found among "
@@ -471,7 +480,9 @@ def _annotate_file(path, out, model, overrides, options, chunk_rows, log, progre
         return frame
     writer = None
     try:
-        writer = TableWriter(out, inputs=[source.path], meta_lines=source.meta_lines)
+        writer = TableWriter(
+            out, [source.path], source.meta_lines, csv_delimiter=source.csv_delimiter
+        )
         _annotate_chunks(*args, writer.write, shown_progress)
         name = writer.commit()
     except BaseException:

@@ -90,6 +90,11 @@ class TableSource:
     cr_lines: bool = False  # lines end in a lone CR (Excel for Mac); read as if LF
 
     @property
+    def csv_delimiter(self) -> str:
+        """The delimiter of a CSV output of this table: a semicolon CSV stays one."""
+        return ";" if self.format == "semicolon" else ","
+
+    @property
     def header_line(self) -> int:
         return len(self.meta_lines) + 1
 

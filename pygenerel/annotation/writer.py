@@ -43,7 +43,19 @@ NOT_WRITTEN = {  # output suffix -> what it is; a TSV under such a name would be
     ".7z": "a 7-Zip archive",
     ".json": "JSON",
 }
-_SUFFIXES = (".gz", ".bgz", ".bz2", ".zst", ".tsv", ".txt", ".csv", ".parquet", ".pq")
+COMPRESSIONS = (".gz", ".bgz", ".bz2", ".zst")
+_SUFFIXES = (*COMPRESSIONS, ".tsv", ".txt", ".csv", ".parquet", ".pq")
+
+
+def output_format(name: str) -> str:
+    """parquet, csv or tsv: by the name's last suffix, past one compression suffix (results.csv.gz
+    is a CSV, results.csv.tsv a TSV)."""
+    lower = name.lower()
+    if lower.endswith((".parquet", ".pq")):
+        return "parquet"
+    for end in COMPRESSIONS:
+        lower = lower.removesuffix(end)
+    return "csv" if lower.endswith(".csv") else "tsv"
 
 
 def default_output(path) -> Path:
@@ -54,19 +66,16 @@ def default_output(path) -> Path:
     stem = path.name
     for suffix in _SUFFIXES:
         stem = stem.removesuffix(suffix).removesuffix(suffix.upper())
-    kind = (
-        "parquet"
-        if name.endswith((".parquet", ".pq"))
-        else "csv.gz"
-        if ".csv" in name
-        else "tsv.gz"
-    )
+    kind = {"parquet": "parquet", "csv": "csv.gz", "tsv": "tsv.gz"}[output_format(name)]
     return path.with_name(f"{stem or path.name}.generel.{kind}")
 
 
 class TableWriter:
-    def __init__(self, path, inputs=(), meta_lines=()):
+    def __init__(self, path, inputs=(), meta_lines=(), csv_delimiter=","):
+        """csv_delimiter: ";" keeps a semicolon CSV (a spreadsheet's, where a comma is the
+        decimal mark) so, its "0,05" unquoted."""
         self.meta_lines = list(meta_lines)
+        self.csv_delimiter = csv_delimiter
         self.destination = Destination(path, inputs)
         try:
             self._start()
@@ -78,8 +87,8 @@ class TableWriter:
         """The format layers and the background writer thread."""
         self.name = self.destination.name
         lower = Path(self.name).name.lower() if self.name != STDOUT else ""
-        self.parquet = lower.endswith((".parquet", ".pq"))
-        self.delimiter = "," if ".csv" in lower else "\t"
+        self.parquet = output_format(lower) == "parquet"
+        self.delimiter = self.csv_delimiter if output_format(lower) == "csv" else "\t"
         refused = next((what for end, what in NOT_WRITTEN.items() if lower.endswith(end)), None)
         if refused:
             raise AnnotateError(
@@ -195,8 +204,8 @@ class _ZstdFrames:
 def text_header(names, delimiter: str, name: str = "output") -> bytes:
     """The header line: the column names, quoted as the rows are."""
     names = pa.array([str(n) for n in names], pa.large_string())
-    if delimiter == ",":
-        names = _csv_quoted(names)
+    if delimiter != "\t":
+        names = _csv_quoted(names, delimiter)
     else:
         _refuse_tsv_breakers(names, "a column name", name)
     return (delimiter.join(names.to_pylist()) + "\n").encode()
@@ -207,8 +216,8 @@ def text_rows(table: pa.Table, delimiter: str, name: str = "output") -> pa.Buffe
     fields = []
     for label, column in zip(table.column_names, table.columns):
         values = _as_text(column, label, name)
-        if delimiter == ",":
-            values = _csv_quoted(values)
+        if delimiter != "\t":
+            values = _csv_quoted(values, delimiter)
         else:
             _refuse_tsv_breakers(values, f"column {shown(label)}", name)
         fields.append(values)
@@ -227,10 +236,10 @@ def _as_text(column, label: str, name: str) -> pa.Array:
     return pc.fill_null(text, "")
 
 
-def _csv_quoted(values: pa.Array) -> pa.Array:
-    if not _may_hold(values, b'",\r\n'):
+def _csv_quoted(values: pa.Array, delimiter: str) -> pa.Array:
+    if not _may_hold(values, b'"\r\n' + delimiter.encode()):
         return values
-    needs = pc.match_substring_regex(values, r'[",\r\n]')
+    needs = pc.match_substring_regex(values, f'["\r\n{delimiter}]')
     if not pc.any(needs).as_py():
         return values
     quote = _text('"')

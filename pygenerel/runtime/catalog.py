@@ -76,6 +76,7 @@ class ConceptCatalog:
         self._bundle = bundle
         self._index = None
         self._rows = None
+        self._names = None
         self._rescorer = None
         names = self.table["name"]
         drug = self.table["type"] == "drug"
@@ -119,13 +120,25 @@ class ConceptCatalog:
             self._index = ConceptIndex(self._bundle, len(self.table), self.vectors.table.dim)
         return self._index
 
-    def rows(self, ids) -> np.ndarray:
-        """Catalog rows of ids in the catalog's spelling (items.concept_id). An unknown id is an
-        error: embedding it as text would score about 0 with no sign of what went wrong."""
+    def has(self, concept_id: str) -> bool:
+        return concept_id in self._rows_by_id()
+
+    def is_name(self, text: str) -> bool:
+        """Whether some concept is named `text` (in any case)."""
+        if self._names is None:
+            self._names = set(self.table["name"].str.lower())
+        return text.lower() in self._names
+
+    def _rows_by_id(self) -> dict:
         if self._rows is None:
             first = ~self.table["id"].duplicated()  # a repeated id keeps its first, preferred name
             self._rows = dict(zip(self.table["id"][first], np.flatnonzero(first)))
-        unknown = [i for i in ids if i not in self._rows]
+        return self._rows
+
+    def rows(self, ids) -> np.ndarray:
+        """Catalog rows of ids in the catalog's spelling (items.concept_id). An unknown id is an
+        error: embedding it as text would score about 0 with no sign of what went wrong."""
+        unknown = [i for i in ids if not self.has(i)]
         if unknown:
             prefix = unknown[0].split(":")[0]
             present = set(self.table["id"].str.split(":").str[0])

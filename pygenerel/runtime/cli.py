@@ -35,9 +35,12 @@ BUILD = click.option(
 )
 
 
-def _warn_unresolved(model, items, kind, build):
+def _say_how_items_were_read(model, items, kind, build):
+    """Say which items score NaN, and which abbreviations were read as the concept they stand for."""
     for item in model.unresolved(items, kind, build):
         click.echo(f"warning: could not resolve {item!r} (unknown SNP or not a locus)", err=True)
+    for item, name in model.abbreviations(items, kind).items():
+        click.echo(f"note: {item!r} read as {name!r}, as GWAS abbreviate it", err=True)
 
 
 @click.command()
@@ -64,7 +67,7 @@ def similarity(items, targets, percentile, model_path, kind, build):
     --percentile a percentile column.
     """
     model = load_model(model_path)
-    _warn_unresolved(model, list(items) + list(targets), kind, build)
+    _say_how_items_were_read(model, list(items) + list(targets), kind, build)
     right = list(targets) if targets else list(items)
     scores, ranks = (
         model.similarity(list(items), right, kind=kind, build=build, percentile=True)
@@ -105,7 +108,7 @@ def neighbors(query, k, types, model_path, kind, build):
         types = model.search_types(types)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--types") from None
-    _warn_unresolved(model, list(query), kind, build)
+    _say_how_items_were_read(model, list(query), kind, build)
     table = model.neighbors(list(query), k=k, types=types, kind=kind, build=build)
     table.to_csv(sys.stdout, sep="\t", index=False, float_format="%.4f")
 

@@ -6,13 +6,17 @@ its scheme alone, D003924 or ENSG00000148737); everything else is
 text, but for what starts like an rsid or locus and does not parse (a typo: rs7903146x,
 chr10:11299859O, 1:12345:I:D), which is invalid (NaN), never embedded as a concept name. `kind`
 overrides it for the whole list or per item: "snp" never reads an id, "text" reads an id as its
-concept (an id is a concept, never text to embed as written).
+concept (an id is a concept, never text to embed as written). A trait abbreviation (T2D, SCZ, BMI)
+stands for its concept where the catalog has it, unless it is a catalog name of its own (CAD, the
+gene) and not read as a trait (kind "text", as traits are read).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from pygenerel.errors import InputError
 from pygenerel.genome import normalize_chrom
@@ -45,6 +49,12 @@ CONCEPT_ID = re.compile(
     r"^(?:https?://\S*/)?([A-Za-z][A-Za-z0-9]*(?:_US)?)[:_]([A-Za-z0-9.-]*\d[A-Za-z0-9.-]*)$"
 )
 KNOWN_CODE = re.compile(r"^[A-Za-z]{0,4}\d+(?:\.\d+)?$")
+# Trait abbreviations as GWAS papers write them, each with the catalog id it stands for: read as
+# written, "T2D" sits among gene names (TM2D2, TSTD2) and a score against it means nothing.
+with open(Path(__file__).with_name("trait_abbreviations.tsv"), newline="") as _file:
+    ABBREVIATIONS = {
+        row["abbreviation"].lower(): row["id"] for row in csv.DictReader(_file, delimiter="\t")
+    }
 # Ids written without their prefix, where the code alone says the scheme.
 BARE_IDS = (
     (re.compile(r"^ENS[GTP]\d{11}(?:\.\d+)?$", re.IGNORECASE), "ENSEMBL"),  # GTEx adds a version
@@ -57,7 +67,8 @@ BARE_IDS = (
 
 @dataclass
 class Items:
-    """Parsed items: `form` is rsid, chrpos, id, text or invalid for each."""
+    """Parsed items: `form` is rsid, chrpos, id, abbreviation (of a trait, with the id it stands
+    for), text or invalid for each."""
 
     raw: list
     form: list[str]
@@ -122,4 +133,6 @@ def _parse(item, kind):
         if kind == "snp" or SNP_LIKE.match(value):
             return "invalid", "", None, -1, "", None
     cid = concept_id(value)
+    if not cid and value.lower() in ABBREVIATIONS:
+        return "abbreviation", "", None, -1, value, ABBREVIATIONS[value.lower()]
     return ("id" if cid else "text"), "", None, -1, value, cid

@@ -318,6 +318,10 @@ class Model:
         how = np.full(n, "none", dtype=object)
         rsid = np.full(n, "", dtype=object)
         form = np.array(parsed.form, dtype=object)
+        abbreviation = form == "abbreviation"
+        form[abbreviation] = np.where(
+            self._read_as_concept(parsed, kind)[abbreviation], "id", "text"
+        )
         ids = np.flatnonzero(form == "id")
         if len(ids):  # an id stands for its concept: embed its name as the model knows it
             rows = self.catalog.rows([parsed.concept_id[i] for i in ids])
@@ -356,6 +360,30 @@ class Model:
             name[ids] = self.catalog.table["name"].to_numpy()[rows]
         return pd.DataFrame(
             {"item": parsed.raw, "kind": kinds, "how": how, "rsid": rsid, "name": name.tolist()}
+        )
+
+    def abbreviations(self, items, kind="text") -> dict:
+        """{item: catalog name} for each item written as a trait abbreviation (T2D) and so read as
+        the concept it stands for (items.ABBREVIATIONS): callers say so."""
+        parsed = parse_items(items, kind)
+        read = np.flatnonzero(self._read_as_concept(parsed, kind))
+        rows = self.catalog.rows([parsed.concept_id[i] for i in read])
+        return dict(zip([parsed.raw[i] for i in read], self.catalog.table["name"].to_numpy()[rows]))
+
+    def _read_as_concept(self, parsed, kind) -> np.ndarray:
+        """bool per item: an abbreviation read as its concept, where this catalog has it; one that
+        is a catalog name itself (CAD, a gene) only when read as a trait (kind "text")."""
+        kinds = [kind] * len(parsed.raw) if isinstance(kind, str) else list(kind)
+        return np.array(
+            [
+                form == "abbreviation"
+                and self.catalog.has(cid)
+                and (item_kind == "text" or not self.catalog.is_name(text))
+                for form, cid, item_kind, text in zip(
+                    parsed.form, parsed.concept_id, kinds, parsed.text
+                )
+            ],
+            dtype=bool,
         )
 
     def unresolved(self, items, kind="auto", build="GRCh38") -> list:

@@ -9,8 +9,10 @@ import pygenerel
 from pygenerel.annotation import annotate
 from pygenerel.cli import main
 from pygenerel.errors import InputError
-from pygenerel.runtime import load_model
+from pygenerel.runtime import items, load_model
 from pygenerel.runtime.items import concept_id, parse_items
+
+ABBREVIATIONS_FILE = items.__file__.replace("items.py", "trait_abbreviations.tsv")
 
 # id -> catalog name, one per ontology, from the shipped bundle's concepts.tsv.gz
 IDS = {
@@ -186,3 +188,41 @@ def test_annotate_scores_a_trait_by_id_as_by_its_name(tiny):
     assert scored["generel_mondo_0005148"].notna().all()
     with pytest.raises(InputError, match="unknown concept id 'MONDO:9999999'"):
         annotate(gwas, traits=["MONDO:9999999"], model=tiny)
+
+
+def test_a_gwas_trait_abbreviation_scores_as_the_concept_it_stands_for(shipped, monkeypatch):
+    """Read as written, "T2D" sat among gene names (TM2D2, TSTD2) and scored 0.04 with rs7903146."""
+    table = pd.read_csv(ABBREVIATIONS_FILE, sep="\t")
+    assert shipped.catalog.rows(table["id"].tolist()).min() >= 0  # every id in the catalog
+    assert parse_items(["T2D", "t2d", "asthma"]).form == ["abbreviation", "abbreviation", "text"]
+    as_written = shipped.similarity(["rs7903146"], ["T2D", "type 2 diabetes mellitus"])[0]
+    assert as_written[0] == pytest.approx(as_written[1], abs=1e-6) and as_written[0] > 0.5
+    # CAD is also a gene's name: as an item it stays that name, as a trait it is the disease
+    matched = shipped.match(["T2D", "CAD"])
+    assert matched["how"].tolist() == ["id", "text"]
+    assert matched["name"].tolist() == ["type 2 diabetes mellitus", ""]
+    assert shipped.abbreviations(["CAD", "asthma"]) == {"CAD": "coronary artery disease"}
+    gwas = pd.DataFrame({"SNP": ["rs7903146", "rs1801282"], "P": [1e-9, 1e-6]})
+    scored = annotate(gwas, traits=["SCZ", "schizophrenia"], model=shipped)
+    assert np.array_equal(scored["generel_scz"], scored["generel_schizophrenia"])
+    assert scored.attrs["generel"]["traits_read_as"] == {"SCZ": "schizophrenia"}
+    # a catalog without the concept reads the abbreviation as written, never an error
+    monkeypatch.setitem(items.ABBREVIATIONS, "xyzd", "EFO:9999999")
+    assert shipped.match(["XYZD"], kind="text")["how"].tolist() == ["text"]
+
+
+def test_the_cli_says_what_an_abbreviation_was_read_as(default_bundle_dir, tmp_path):
+    runner = CliRunner()
+    model = ["--model", str(default_bundle_dir)]
+    result = runner.invoke(main, ["similarity", "rs7903146", "--to", "T2D", *model])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stderr == "note: 'T2D' read as 'type 2 diabetes mellitus', as GWAS abbreviate it\n"
+    )
+    gwas = tmp_path / "gwas.tsv"
+    gwas.write_text("SNP\tP\nrs7903146\t1e-9\n")
+    result = runner.invoke(main, ["annotate", str(gwas), "--trait", "IBD", "-o", "-", *model])
+    assert result.exit_code == 0, result.output
+    assert (
+        "trait 'IBD' read as 'inflammatory bowel disease', as GWAS abbreviate it" in result.stderr
+    )

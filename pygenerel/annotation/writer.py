@@ -72,8 +72,8 @@ def default_output(path) -> Path:
 
 class TableWriter:
     def __init__(self, path, inputs=(), meta_lines=(), csv_delimiter=","):
-        """csv_delimiter: ";" keeps a semicolon CSV (a spreadsheet's, where a comma is the
-        decimal mark) so, its "0,05" unquoted."""
+        """csv_delimiter ";" keeps a semicolon CSV (a spreadsheet's in a locale whose decimal mark
+        is a comma) so: its "0,05" unquoted, and the scores added with decimal commas too."""
         self.meta_lines = list(meta_lines)
         self.csv_delimiter = csv_delimiter
         self.destination = Destination(path, inputs)
@@ -216,6 +216,8 @@ def text_rows(table: pa.Table, delimiter: str, name: str = "output") -> pa.Buffe
     fields = []
     for label, column in zip(table.column_names, table.columns):
         values = _as_text(column, label, name)
+        if delimiter == ";" and pa.types.is_floating(column.type):
+            values = pc.replace_substring(values, ".", ",")
         if delimiter != "\t":
             values = _csv_quoted(values, delimiter)
         else:

@@ -21,6 +21,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -34,6 +35,7 @@ from hypothesis import strategies as st
 from pygenerel.annotation import AnnotateError, annotate, reader
 from pygenerel.annotation.annotate import MATCH_COLUMN
 from pygenerel.annotation.reader import open_table
+from pygenerel.annotation.writer import default_output
 from pygenerel.cli import main
 from pygenerel.runtime import load_model
 
@@ -439,6 +441,34 @@ def test_semicolon_separated_files_are_read(model, tmp_path):
     assert result["NOTE"].tolist() == ["a;b"] and result[MATCH_COLUMN].tolist() == ["rsid"]
 
 
+def test_a_semicolon_csv_stays_one_with_its_decimal_commas(model, tmp_path):
+    """Written with commas, its "0,01" came back quoted and the columns shifted in a spreadsheet
+    of the locale that wrote it."""
+    source = tmp_path / "eu.csv"
+    source.write_text('SNP;P;NOTE\nrs7903146;0,000000001;"a;b"\nrs1801282;0,01;x\n')
+    out = annotate(source, traits=["asthma"], model=model, out=tmp_path / "out.csv")
+    lines = Path(out).read_text().splitlines()
+    assert lines[0] == "SNP;P;NOTE;generel_match;generel_asthma;generel_asthma_pct"
+    assert lines[1].startswith('rs7903146;0,000000001;"a;b";rsid;')
+    back = pd.read_csv(out, sep=";", decimal=",")
+    scored = annotate(source, traits=["asthma"], model=model)
+    assert np.allclose(back["generel_asthma"], scored["generel_asthma"], atol=1e-6)
+    assert default_output(source).name == "eu.generel.csv.gz"
+
+
+@pytest.mark.parametrize(
+    "name, delimiter",
+    [("out.csv.tsv", "\t"), ("out.tsv.csv", ","), ("out.CSV.GZ", ","), ("results.csvx.tsv", "\t")],
+)
+def test_an_output_format_is_its_last_suffix(model, tmp_path, name, delimiter):
+    source = tmp_path / "gwas.tsv"
+    source.write_text("SNP\tP\nrs7903146\t1e-9\n")
+    out = annotate(source, model=model, out=tmp_path / name)
+    opener = gzip.open if name.lower().endswith(".gz") else open
+    with opener(out, "rt") as written:
+        assert written.readline() == delimiter.join(["SNP", "P", MATCH_COLUMN]) + "\n"
+
+
 # 5. The whitespace reader never shifts, pads or drops data
 
 
@@ -731,17 +761,18 @@ def test_tsv_round_trip_is_byte_identical(
 
 
 @SETTINGS
-@given(table=tables(text_values))
-def test_csv_round_trip_keeps_every_value(model, tmp_path_factory, table):
+@given(table=tables(text_values), delimiter=st.sampled_from([",", ";"]))
+def test_csv_round_trip_keeps_every_value(model, tmp_path_factory, table, delimiter):
+    """A comma or a semicolon CSV (a spreadsheet's in a decimal-comma locale), written back so."""
     tmp_path = tmp_path_factory.mktemp("csv")
     header, rows = table
     path = tmp_path / "in.csv"
     with open(path, "w", newline="") as handle:  # RFC 4180: CRLF, quoting what needs it
-        csv.writer(handle).writerows([header, *rows])
+        csv.writer(handle, delimiter=delimiter).writerows([header, *rows])
     out = _annotated(model, path, tmp_path, "out.csv")
     back = pacsv.read_csv(
         out,
-        **CSV_READ,
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in header}, strings_can_be_null=False
         ),

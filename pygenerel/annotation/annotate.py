@@ -106,17 +106,22 @@ class Summary:
             )
         if self.past_end:
             out.append(f"positions past the chromosome end (not used): {share(self.past_end)}")
-        out += [
-            f"trait {shown(trait)} read as {shown(name)}, as GWAS abbreviate it; write the "
-            "trait out to score other words"
-            for trait, name in self.read_as.items()
-        ]
+        out += read_as_lines(self.read_as)
         out.append(
             f"build: {self.build.build} ({self.build.reason})"
             if self.build
             else f"build: {NO_BUILD}"
         )
         return out
+
+
+def read_as_lines(read_as: dict) -> list[str]:
+    """What each trait abbreviation was read as (Summary.read_as), a line each."""
+    return [
+        f"trait {shown(trait)} read as {shown(name)}, as GWAS abbreviate it; write the trait out "
+        "to score other words"
+        for trait, name in read_as.items()
+    ]
 
 
 class Scorer:

@@ -145,6 +145,7 @@ def loci_of(
         "unplaced": int((lead_of < 0).sum()),
         "p_threshold": p_threshold,
         "window": window,
+        "traits_read_as": scored.attrs["generel"]["traits_read_as"],
     }
     return out
 

@@ -221,8 +221,7 @@ def test_the_cli_says_what_an_abbreviation_was_read_as(default_bundle_dir, tmp_p
     )
     gwas = tmp_path / "gwas.tsv"
     gwas.write_text("SNP\tP\nrs7903146\t1e-9\n")
-    result = runner.invoke(main, ["annotate", str(gwas), "--trait", "IBD", "-o", "-", *model])
-    assert result.exit_code == 0, result.output
-    assert (
-        "trait 'IBD' read as 'inflammatory bowel disease', as GWAS abbreviate it" in result.stderr
-    )
+    for command in ("annotate", "loci"):
+        result = runner.invoke(main, [command, str(gwas), "--trait", "IBD", "-o", "-", *model])
+        assert result.exit_code == 0, result.output
+        assert "trait 'IBD' read as 'inflammatory bowel disease', as GWAS" in result.stderr

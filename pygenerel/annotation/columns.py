@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from pygenerel import snp_ids
 from pygenerel.annotation.errors import AnnotateError
 from pygenerel.annotation.variants import NUMBER
 from pygenerel.errors import shown
 
 ROLES = ("snp", "chr", "pos", "effect_allele", "other_allele", "beta", "or", "se", "p", "log10p")
-_RSID_OR_LOCUS = re.compile(r"^\s*(rs\d+|(chr)?[0-9XYMT]{1,2}[:_]\d+)", re.IGNORECASE)
+_RSID_OR_LOCUS = re.compile(snp_ids.SNP_START)
 _NUMBER = re.compile(NUMBER)
 
 

@@ -11,13 +11,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pygenerel import snp_ids
 from pygenerel.annotation.errors import AnnotateError
 from pygenerel.errors import shown
 from pygenerel.genome import normalize_chrom
 
 NA_TOKENS = ["", "na", "nan", "n/a", "null", "none", ".", "-", "?"]
-_RSID = r"(?i)(?:^|[^a-z0-9])rs(?P<n>[0-9]+)"
-_LOCUS = r"(?i)^(?:chr)?(?P<c>[0-9]{1,2}|x|y|xy|m|mt)[:_\-](?P<p>[0-9]+)"
 _INT = r"^[0-9]+$"
 # a position with digit grouping, as a spreadsheet shows it: '112,998,590', '32 413 051', '1.234.567'
 _GROUPED = r"^[0-9]{1,3}([,'\s\x{a0}\x{202f}\x{2009}][0-9]{3})+$|^[0-9]{1,3}(\.[0-9]{3}){2,}$"
@@ -127,14 +126,14 @@ def parse_chrpos(values) -> tuple[pa.Array, pa.Array]:
 def _parse_snp(values) -> tuple[pa.Array, pa.Array, pa.Array]:
     """(rsid, chromosome, position) from SNP strings; plain rs ids skip the slower regexes."""
     text = pc.utf8_lower(as_strings(values))
-    plain = pc.fill_null(pc.match_substring_regex(text, r"^rs[0-9]+$"), False)
+    plain = pc.fill_null(pc.match_substring_regex(text, snp_ids.RSID), False)
     rsids = pc.if_else(plain, text, None)
     chroms, positions = pa.nulls(len(text), pa.string()), pa.nulls(len(text), pa.int64())
     messy = pc.invert(plain)
     if pc.any(messy).as_py():
         rest = pc.filter(text, messy)
-        found_rs = pc.struct_field(pc.extract_regex(rest, _RSID), "n")
-        found = pc.extract_regex(rest, _LOCUS)
+        found_rs = pc.struct_field(pc.extract_regex(rest, snp_ids.RSID_INSIDE), "n")
+        found = pc.extract_regex(rest, snp_ids.LOCUS_START)
         rsids = pc.replace_with_mask(rsids, messy, pc.binary_join_element_wise("rs", found_rs, ""))
         found_chroms = normalize_chroms(pc.struct_field(found, "c"))
         found_positions = pc.if_else(

@@ -18,17 +18,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pygenerel import snp_ids
 from pygenerel.errors import InputError
 from pygenerel.genome import normalize_chrom
 
 KINDS = ("auto", "snp", "text")
-RSID = re.compile(r"^rs\d+$", re.IGNORECASE)
-LOCUS = re.compile(
-    r"^(?:chr)?([0-9]{1,2}|X|Y|XY|MT?)[:_\s-](\d+)(?:[:_\s-][ACGTN]+[:_/\s-][ACGTN]+)?$",
-    re.IGNORECASE,
-)
-SNP_LIKE = re.compile(
-    r"^(?:rs\d{3,}\S+|chr[0-9XYM]{1,2}[:_-]\S*|(?:[0-9]{1,2}|X|Y|MT?)[:_]\d{3,}\S*)$", re.IGNORECASE
+RSID, LOCUS, SNP_LIKE = (
+    re.compile(p) for p in (snp_ids.RSID, snp_ids.LOCUS_ITEM, snp_ids.SNP_LIKE)
 )
 # Catalog id prefixes as the catalog spells them, keyed by lower case, plus other spellings of them.
 PREFIXES = (
@@ -128,8 +124,8 @@ def _parse(item, kind):
         if RSID.match(value):
             return "rsid", value.lower(), None, -1, "", None
         locus = LOCUS.match(value)
-        if locus and normalize_chrom(locus.group(1)):
-            return "chrpos", "", normalize_chrom(locus.group(1)), int(locus.group(2)), "", None
+        if locus and normalize_chrom(locus["c"]):
+            return "chrpos", "", normalize_chrom(locus["c"]), int(locus["p"]), "", None
         if kind == "snp" or SNP_LIKE.match(value):
             return "invalid", "", None, -1, "", None
     cid = concept_id(value)

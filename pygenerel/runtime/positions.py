@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pygenerel import snp_ids
 from pygenerel.errors import BundleError
 from pygenerel.genome import CHROMOSOMES, normalize_chroms
 from pygenerel.runtime.bundle import RSID_POSITIONS
@@ -31,7 +32,8 @@ _CHROM_NAMES = np.array([None, *CHROMOSOMES], dtype=object)  # code 1.. = CHROMO
 def rsid_numbers(rsids) -> np.ndarray:
     """'rs123' (any case, padded) -> 123 as int64; -1 for anything that is not an rsid."""
     text = pd.Series(np.asarray(rsids, dtype=object), dtype="string").str.strip().str.lower()
-    digits = text.str.extract(r"^rs(\d{1,12})$", expand=False)
+    digits = text.str.extract(snp_ids.RSID, expand=False)
+    digits = digits.where(digits.str.len() <= 12)  # no rsid has more; int64 holds them
     return pd.to_numeric(digits).fillna(-1).astype(np.int64).to_numpy()
 
 

@@ -43,7 +43,7 @@ from pygenerel.annotation.columns import (
     looks_like_data,
 )
 from pygenerel.annotation.errors import AnnotateError
-from pygenerel.errors import shown as show
+from pygenerel.errors import shown
 
 BLOCK_BYTES = 4 << 20
 MAX_LINE_BYTES = 64 << 20  # a longer line is no table row (and would be gathered quadratically)
@@ -77,7 +77,7 @@ class Chunk:
     def locate(self, row: int) -> str:
         number = self.line_of(row) if self.line_of is not None else self.first + row
         where = f"{self.unit} {number}"
-        return where if self.labels is None else f"{where} (index {show(self.labels[row])})"
+        return where if self.labels is None else f"{where} (index {shown(self.labels[row])})"
 
 
 @dataclass
@@ -418,18 +418,18 @@ def prefetched(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
 class Spooled(os.PathLike):
     """A piped table's bytes in a temporary file: opened as that file, named as the pipe."""
 
-    def __init__(self, copy: Path, shown: str):
-        self.copy, self.shown = copy, shown
+    def __init__(self, copy: Path, label: str):
+        self.copy, self.label = copy, label
 
     def __fspath__(self) -> str:
         return str(self.copy)
 
     def __str__(self) -> str:
-        return self.shown
+        return self.label
 
     @property
     def name(self) -> str:
-        return self.shown
+        return self.label
 
     def stat(self) -> os.stat_result:
         return self.copy.stat()
@@ -452,7 +452,7 @@ def spooled(path) -> Iterator:
     if not is_piped(path):
         yield path
         return
-    shown = "<stdin>" if path == "-" else str(path)
+    label = "<stdin>" if path == "-" else str(path)
     with tempfile.TemporaryDirectory(prefix="pygenerel-") as folder:
         copy = Path(folder) / "table"
         try:
@@ -464,10 +464,10 @@ def spooled(path) -> Iterator:
                 shutil.copyfileobj(reading, sink, BLOCK_BYTES)
         except OSError as error:
             raise AnnotateError(
-                f"{shown}: cannot copy the piped table to a temporary file "
+                f"{label}: cannot copy the piped table to a temporary file "
                 f"({error.strerror or error}); save it to a file first"
             ) from None
-        yield Spooled(copy, shown)
+        yield Spooled(copy, label)
 
 
 def open_table(path) -> TableSource:
@@ -514,8 +514,8 @@ def _check_not_a_title(header: str, names: list[str], first_row: str | None, whe
     below = _split(first_row, _sniff_format(first_row, None))
     if known_names(below) >= 2:
         raise AnnotateError(
-            f"{where}: {show(header, 80)} is no header, the line below it is "
-            f"({show(below, 120)}); delete the line above the header, "
+            f"{where}: {shown(header, 80)} is no header, the line below it is "
+            f"({shown(below, 120)}); delete the line above the header, "
             "or start it with '#' to keep it as a comment"
         )
 

@@ -87,6 +87,10 @@ call_bridge <- function(name, ..., call = sys.call(sys.parent())) {
     warning(structure(class = c("generel_warning", "warning", "condition"),
                       list(message = result$warning, call = call)))
   }
+  if (!is.null(result$message)) {
+    message(structure(class = c("generel_message", "message", "condition"),
+                      list(message = paste0(result$message, "\n"), call = call)))
+  }
   result$value
 }
 

@@ -14,7 +14,8 @@
 #'   "more related to this `y` than 99% of the genome's loci (or of the catalog) are".
 #' @return A numeric matrix with `x` as rownames and `y` as colnames, or with `pairwise = TRUE` a
 #'   numeric vector. Items the model cannot place (an rsid it does not know, or a typo of one such
-#'   as `"rs7903146x"`) give `NA`, with a warning (class `generel_warning`) naming them. With
+#'   as `"rs7903146x"`) give `NA`, with a warning (class `generel_warning`) naming them. A GWAS
+#'   abbreviation (`"T2D"`) stands for its concept, with a message (class `generel_message`). With
 #'   `percentile = TRUE`, a list of two such values: `similarity` and `percentile`.
 #' @examples
 #' if (generel_available()) {

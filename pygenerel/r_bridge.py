@@ -12,12 +12,13 @@ double data are float64 bytes (NaN missing), integer and logical data int32 byte
 
 No exception crosses the border either: every function returns {"value": ...} or, when it fails,
 {"error": one line, "type": class name}, from which R raises a condition of class `generel_error`.
-Items that resolve to nothing add {"warning": one line}, which R raises as a `generel_warning`.
+Items that resolve to nothing add {"warning": one line}, which R raises as a `generel_warning`;
+what a trait abbreviation was read as adds {"message": lines}, which R shows as a message.
 """
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import click
 import numpy as np
@@ -53,7 +54,8 @@ def _for_r(function):
         except Exception as error:  # noqa: BLE001 - every failure becomes an R condition
             return {"error": _message(error), "type": type(error).__name__}
         if isinstance(value, Warned):
-            return {"value": value.value, "warning": value.warning}
+            said = {"warning": value.warning, "message": "\n".join(value.notes) or None}
+            return {"value": value.value, **{k: v for k, v in said.items() if v}}
         return {"value": value}
 
     return call
@@ -63,19 +65,35 @@ def _for_r(function):
 class Warned:
     value: object
     warning: str | None
+    notes: list = field(default_factory=list)  # lines for R to show as a message
 
 
 def _unresolved_warned(value, model, *item_lists) -> Warned:
-    """value, with a warning naming the items that resolve to nothing (their scores are NA)."""
+    """value, with a warning naming the items that resolve to nothing (their scores are NA), and
+    a note on each abbreviation read as its concept."""
     items = [item for items in item_lists if items is not None for item in items]
     lost = model.unresolved(items)
+    notes = [
+        f"{shown(item)} read as {shown(name)}, as GWAS abbreviate it"
+        for item, name in model.abbreviations(items, "auto").items()
+    ]
     if not lost:
-        return Warned(value, None)
+        return Warned(value, None, notes)
     named = ", ".join(shown(item) for item in lost[:5]) + (", ..." if len(lost) > 5 else "")
     return Warned(
         value,
         f"{len(lost)} item(s) could not be resolved (an rsid the model does not know, or not an "
         f"rsid, chr:pos or text), so their scores are NA: {named}",
+        notes,
+    )
+
+
+def _noted(frame) -> Warned:
+    """A table spec of an annotated frame, with what its trait abbreviations were read as."""
+    from pygenerel.annotation.annotate import read_as_lines
+
+    return Warned(
+        encode_table(frame), None, read_as_lines(frame.attrs["generel"]["traits_read_as"])
     )
 
 
@@ -162,7 +180,7 @@ def annotate(data, traits=None, **options) -> dict:
     options = {key: value for key, value in options.items() if value is not None}
     if "types" in options:
         options["types"] = _strings(options["types"])
-    return encode_table(run(table, traits=_strings(traits or []), model=_current(), **options))
+    return _noted(run(table, traits=_strings(traits or []), model=_current(), **options))
 
 
 @_for_r
@@ -175,7 +193,7 @@ def loci(data, traits=None, **options) -> dict:
     for whole in ("window", "top_k"):
         if whole in options:
             options[whole] = int(options[whole])
-    return encode_table(run(table, traits=_strings(traits or []), model=_current(), **options))
+    return _noted(run(table, traits=_strings(traits or []), model=_current(), **options))
 
 
 def _strings(x) -> list[str]:

@@ -18,9 +18,13 @@ test_that("generel_search finds concepts by name and by id, as a data.frame", {
   expect_error(generel_similarity("rs7903146", "NCBIGene:6934"),
                "catalog has no NCBIGene ids", class = "generel_error")
   expect_equal(generel_search("D003924")$id[1], "MESH:D003924")
-  # a GWAS abbreviation stands for its concept
-  expect_equal(unname(generel_similarity("rs7903146", "T2D")),
+  # a GWAS abbreviation stands for its concept, and R is told so in a message
+  expect_message(abbreviated <- generel_similarity("rs7903146", "T2D"),
+                 "'T2D' read as 'type 2 diabetes mellitus'", class = "generel_message")
+  expect_equal(unname(abbreviated),
                unname(generel_similarity("rs7903146", "type 2 diabetes mellitus")), tolerance = 1e-6)
+  expect_message(generel_annotate(example_gwas()[1:3, ], trait = "SCZ"),
+                 "trait 'SCZ' read as 'schizophrenia'", class = "generel_message")
 })
 
 test_that("generel_search rejects bad arguments with a generel_error", {

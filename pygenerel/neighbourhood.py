@@ -22,7 +22,7 @@ RADIUS = 250_000
 DECAY = 25_000
 STRENGTH = 1.0
 PER_SIDE = 8  # nearest vocabulary SNPs looked at on each side
-CHUNK = 2048  # positions a step: its gathered rows stay in cache
+CHUNK = 512  # positions a step: its gathered rows (4 x 385 floats each, 3 MB) stay in cache
 BLOCK_DECAYS = 200  # a running sum restarts its scale every 200 decays: exp(200) fits float64
 
 

@@ -367,6 +367,8 @@ class Model:
         the concept it stands for (items.ABBREVIATIONS): callers say so."""
         parsed = parse_items(items, kind)
         read = np.flatnonzero(self._read_as_concept(parsed, kind))
+        if not len(read):  # no catalog to load (a second, on the command line)
+            return {}
         rows = self.catalog.rows([parsed.concept_id[i] for i in read])
         return dict(zip([parsed.raw[i] for i in read], self.catalog.table["name"].to_numpy()[rows]))
 

@@ -206,6 +206,10 @@ def test_a_gwas_trait_abbreviation_scores_as_the_concept_it_stands_for(shipped, 
     scored = annotate(gwas, traits=["SCZ", "schizophrenia"], model=shipped)
     assert np.array_equal(scored["generel_scz"], scored["generel_schizophrenia"])
     assert scored.attrs["generel"]["traits_read_as"] == {"SCZ": "schizophrenia"}
+    # a trait written out leaves the catalog unread (loading it takes a second)
+    fresh = load_model(shipped.bundle.path)
+    annotate(gwas, traits=["schizophrenia"], model=fresh)
+    assert fresh._catalog is None
     # a catalog without the concept reads the abbreviation as written, never an error
     monkeypatch.setitem(items.ABBREVIATIONS, "xyzd", "EFO:9999999")
     assert shipped.match(["XYZD"], kind="text")["how"].tolist() == ["text"]

@@ -54,7 +54,7 @@ def _for_r(function):
         except Exception as error:  # noqa: BLE001 - every failure becomes an R condition
             return {"error": _message(error), "type": type(error).__name__}
         if isinstance(value, Warned):
-            said = {"warning": value.warning, "message": "\n".join(value.notes) or None}
+            said = {"warning": value.warning, "message": _in_r_terms("\n".join(value.notes))}
             return {"value": value.value, **{k: v for k, v in said.items() if v}}
         return {"value": value}
 
@@ -89,12 +89,8 @@ def _unresolved_warned(value, model, *item_lists) -> Warned:
 
 
 def _noted(frame) -> Warned:
-    """A table spec of an annotated frame, with what its trait abbreviations were read as."""
-    from pygenerel.annotation.annotate import read_as_lines
-
-    return Warned(
-        encode_table(frame), None, read_as_lines(frame.attrs["generel"]["traits_read_as"])
-    )
+    """A table spec of an annotated frame, with the notes on how its traits were read."""
+    return Warned(encode_table(frame), None, frame.attrs["generel"]["trait_notes"])
 
 
 def _message(error: Exception) -> str:
@@ -107,14 +103,18 @@ def _message(error: Exception) -> str:
         text = str(error)
         if isinstance(error, (KeyError, IndexError)) or not text.strip():
             text = f"{type(error).__name__}: {text}".rstrip(": ")
-    return _CLI_TERM.sub(_in_r_terms, " ".join(text.split()))
+    return _in_r_terms(" ".join(text.split()))
 
 
-def _in_r_terms(found: re.Match) -> str:
+def _in_r_terms(text: str) -> str:
     """--build GRCh37 -> `build = "GRCh37"`, --top-k -> `top_k`, `pygenerel search` ->
     generel_search()."""
-    option = found.group(1)
-    return f"`{option.replace('-', '_')}`" if option else IN_R_TERMS[found.group(0)]
+
+    def term(found: re.Match) -> str:
+        option = found.group(1)
+        return f"`{option.replace('-', '_')}`" if option else IN_R_TERMS[found.group(0)]
+
+    return _CLI_TERM.sub(term, text)
 
 
 @_for_r

@@ -43,6 +43,7 @@ from pygenerel.arguments import user_path, whole_number
 from pygenerel.builds import DEFAULT_BUILD, normalize_build, past_chromosome_end
 from pygenerel.errors import shown
 from pygenerel.runtime.cosine import cosine_matrix
+from pygenerel.runtime.items import looks_like_code
 
 MATCH_COLUMN = "generel_match"
 GENES_COLUMN = "generel_genes"
@@ -72,6 +73,7 @@ class Summary:
     p_threshold: float | None = None
     build: BuildChoice | None = None
     read_as: dict = field(default_factory=dict)  # trait abbreviation -> the catalog name scored
+    notes: list = field(default_factory=list)  # what the traits were read as (trait_notes)
 
     def as_dict(self) -> dict:
         return {
@@ -83,6 +85,7 @@ class Summary:
             "build": self.build.build if self.build else None,
             "build_reason": self.build.reason if self.build else NO_BUILD,
             "traits_read_as": dict(self.read_as),
+            "trait_notes": list(self.notes),
         }
 
     def lines(self) -> list[str]:
@@ -106,7 +109,7 @@ class Summary:
             )
         if self.past_end:
             out.append(f"positions past the chromosome end (not used): {share(self.past_end)}")
-        out += read_as_lines(self.read_as)
+        out += self.notes
         out.append(
             f"build: {self.build.build} ({self.build.reason})"
             if self.build
@@ -115,12 +118,18 @@ class Summary:
         return out
 
 
-def read_as_lines(read_as: dict) -> list[str]:
-    """What each trait abbreviation was read as (Summary.read_as), a line each."""
+def trait_notes(traits, read_as: dict) -> list[str]:
+    """A line for each trait not scored as written (an abbreviation, read_as) or scored as written
+    but likely meaningless so (a phenotype code)."""
     return [
         f"trait {shown(trait)} read as {shown(name)}, as GWAS abbreviate it; write the trait out "
         "to score other words"
         for trait, name in read_as.items()
+    ] + [
+        f"trait {shown(trait)} looks like a phenotype code: the model reads its letters, not the "
+        "trait, so its scores mean little; give the trait's name (`pygenerel search` lists them)"
+        for trait in traits
+        if looks_like_code(trait)
     ]
 
 
@@ -156,8 +165,12 @@ class Scorer:
             raise AnnotateError("--force-build needs --build GRCh37 or --build GRCh38")
         self.choice: BuildChoice | None = None  # decided from the first rows that need positions
         self.hits = vocabulary_hits(model)
+        read_as = model.abbreviations(self.traits)
         self.summary = Summary(
-            source, p_threshold=self.p_threshold, read_as=model.abbreviations(self.traits)
+            source,
+            p_threshold=self.p_threshold,
+            read_as=read_as,
+            notes=trait_notes(self.traits, read_as),
         )
         if self.p_threshold is not None and not (columns.get("p") or columns.get("log10p")):
             raise AnnotateError(

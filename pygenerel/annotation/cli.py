@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from pygenerel.annotation.annotate import MAX_TOP_K, read_as_lines
+from pygenerel.annotation.annotate import MAX_TOP_K
 
 TABLE_OPTIONS = [
     click.option("--snp-col", help="SNP column (rs ids, or chr:pos[:ref:alt])."),
@@ -190,7 +190,7 @@ def loci(table, traits, p_threshold, window, top_k, types, out, quiet, **table_a
                 f"{summary['build'] or 'not needed'})",
                 err=True,
             )
-            for line in read_as_lines(summary["traits_read_as"]):
+            for line in summary["trait_notes"]:
                 click.echo(line, err=True)
         if writer is None:
             with pd.option_context(

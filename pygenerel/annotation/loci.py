@@ -146,6 +146,7 @@ def loci_of(
         "p_threshold": p_threshold,
         "window": window,
         "traits_read_as": scored.attrs["generel"]["traits_read_as"],
+        "trait_notes": scored.attrs["generel"]["trait_notes"],
     }
     return out
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pygenerel.annotation.annotate import _load, annotate, read_as_lines, trait_column
+from pygenerel.annotation.annotate import _load, annotate, trait_column
 from pygenerel.annotation.columns import detect_columns
 from pygenerel.annotation.errors import AnnotateError
 from pygenerel.annotation.loci import (
@@ -117,7 +117,7 @@ def report(
         meta=f"{escape(summary['source'])}: {summary['rows']:,} rows, build {table_build};"
         f" {len(found):,} loci from {found.attrs['generel']['significant']:,} SNPs with"
         f" P &le; {p_threshold:g} ({window:,} bp window)."
-        + "".join(f" {escape(line)}." for line in read_as_lines(summary["traits_read_as"])),
+        + "".join(f" {escape(line)}." for line in summary["trait_notes"]),
         png=base64.b64encode(png.getvalue()).decode(),
         loci=_table(_loci_columns(found, trait), "loci"),
         evidence=_evidence(found.head(top), trait, model, table_build),

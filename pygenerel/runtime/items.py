@@ -51,6 +51,11 @@ with open(Path(__file__).with_name("trait_abbreviations.tsv"), newline="") as _f
     ABBREVIATIONS = {
         row["abbreviation"].lower(): row["id"] for row in csv.DictReader(_file, delimiter="\t")
     }
+# Phenotype codes (FinnGen T2D_WIDE, UK Biobank 20002_1223 or f.21001.0.0, ICD-10 E11.9) written
+# as a trait: the model reads their letters, not the trait (T2D_WIDE scores 0.10 with rs7903146).
+CODE_LIKE = re.compile(
+    r"^(?:[A-Z0-9]+(?:_[A-Z0-9]+)+|\d+(?:[_.]\d+)*|[A-Z]\d{2}(?:\.\d+)?|f\.\d+(?:\.\d+)*)$"
+)
 # Ids written without their prefix, where the code alone says the scheme.
 BARE_IDS = (
     (re.compile(r"^ENS[GTP]\d{11}(?:\.\d+)?$", re.IGNORECASE), "ENSEMBL"),  # GTEx adds a version
@@ -92,6 +97,14 @@ def concept_id(value: str) -> str | None:
     if prefix == "ENSEMBL":
         code = code.split(".")[0]
     return f"{prefix}:{code.upper()}" if KNOWN_CODE.match(code) else None
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether a text reads as a phenotype code rather than a name (ids and abbreviations aside)."""
+    text = text.strip()
+    return (
+        bool(CODE_LIKE.match(text)) and not concept_id(text) and text.lower() not in ABBREVIATIONS
+    )
 
 
 def parse_items(items, kind="auto") -> Items:

@@ -226,6 +226,28 @@ def test_the_cli_says_what_an_abbreviation_was_read_as(default_bundle_dir, tmp_p
     gwas = tmp_path / "gwas.tsv"
     gwas.write_text("SNP\tP\nrs7903146\t1e-9\n")
     for command in ("annotate", "loci"):
-        result = runner.invoke(main, [command, str(gwas), "--trait", "IBD", "-o", "-", *model])
+        result = runner.invoke(
+            main, [command, str(gwas), "--trait", "IBD", "--trait", "T2D_WIDE", "-o", "-", *model]
+        )
         assert result.exit_code == 0, result.output
         assert "trait 'IBD' read as 'inflammatory bowel disease', as GWAS" in result.stderr
+        assert "trait 'T2D_WIDE' looks like a phenotype code: the model reads" in result.stderr
+
+
+def test_a_phenotype_code_is_told_apart_from_a_name():
+    """FinnGen, UK Biobank and ICD-10 codes score as their letters (T2D_WIDE: 0.10 with
+    rs7903146, against 0.55 for "type 2 diabetes"); names, abbreviations and ids do not."""
+    codes = ["T2D_WIDE", "K11_CROHN", "20002_1223", "f.21001.0.0", "I10", "E11.9", "21001"]
+    names = [
+        "type 2 diabetes",
+        "T2D",
+        "BMI",
+        "EFO_0000384",
+        "HbA1c",
+        "Lp(a)",
+        "LDL-C",
+        "FEV1",
+        "T4",
+    ]
+    assert [items.looks_like_code(t) for t in codes] == [True] * len(codes)
+    assert [items.looks_like_code(t) for t in names] == [False] * len(names)

@@ -25,6 +25,10 @@ test_that("generel_search finds concepts by name and by id, as a data.frame", {
                unname(generel_similarity("rs7903146", "type 2 diabetes mellitus")), tolerance = 1e-6)
   expect_message(generel_annotate(example_gwas()[1:3, ], trait = "SCZ"),
                  "trait 'SCZ' read as 'schizophrenia'", class = "generel_message")
+  # a phenotype code is scored as its letters, and R is told so, in R's terms
+  expect_message(generel_annotate(example_gwas()[1:3, ], trait = "T2D_WIDE"),
+                 "looks like a phenotype code.*generel_search\\(\\) lists them",
+                 class = "generel_message")
 })
 
 test_that("generel_search rejects bad arguments with a generel_error", {

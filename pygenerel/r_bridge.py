@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pygenerel.errors import shown
+from pygenerel.runtime.items import read_as_note
 
 _INT_NA = np.iinfo(np.int32).min
 _model = None
@@ -73,10 +74,7 @@ def _unresolved_warned(value, model, *item_lists) -> Warned:
     a note on each abbreviation read as its concept."""
     items = [item for items in item_lists if items is not None for item in items]
     lost = model.unresolved(items)
-    notes = [
-        f"{shown(item)} read as {shown(name)}, as GWAS abbreviate it"
-        for item, name in model.abbreviations(items, "auto").items()
-    ]
+    notes = [read_as_note(item, name) for item, name in model.abbreviations(items, "auto").items()]
     if not lost:
         return Warned(value, None, notes)
     named = ", ".join(shown(item) for item in lost[:5]) + (", ..." if len(lost) > 5 else "")

@@ -43,7 +43,7 @@ from pygenerel.arguments import user_path, whole_number
 from pygenerel.builds import DEFAULT_BUILD, normalize_build, past_chromosome_end
 from pygenerel.errors import shown
 from pygenerel.runtime.cosine import cosine_matrix
-from pygenerel.runtime.items import looks_like_code
+from pygenerel.runtime.items import looks_like_code, read_as_note
 
 MATCH_COLUMN = "generel_match"
 GENES_COLUMN = "generel_genes"
@@ -122,8 +122,7 @@ def trait_notes(traits, read_as: dict) -> list[str]:
     """A line for each trait not scored as written (an abbreviation, read_as) or scored as written
     but likely meaningless so (a phenotype code)."""
     return [
-        f"trait {shown(trait)} read as {shown(name)}, as GWAS abbreviate it; write the trait out "
-        "to score other words"
+        f"trait {read_as_note(trait, name)}; write the trait out to score other words"
         for trait, name in read_as.items()
     ] + [
         f"trait {shown(trait)} looks like a phenotype code: the model reads its letters, not the "

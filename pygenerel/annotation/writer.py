@@ -87,8 +87,9 @@ class TableWriter:
         """The format layers and the background writer thread."""
         self.name = self.destination.name
         lower = Path(self.name).name.lower() if self.name != STDOUT else ""
-        self.parquet = output_format(lower) == "parquet"
-        self.delimiter = self.csv_delimiter if output_format(lower) == "csv" else "\t"
+        kind = output_format(lower)
+        self.parquet = kind == "parquet"
+        self.delimiter = self.csv_delimiter if kind == "csv" else "\t"
         refused = next((what for end, what in NOT_WRITTEN.items() if lower.endswith(end)), None)
         if refused:
             raise AnnotateError(

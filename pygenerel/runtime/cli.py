@@ -12,6 +12,7 @@ import numpy as np
 from pygenerel.builds import check_build
 from pygenerel.runtime import load_model, resolve_model
 from pygenerel.runtime.bundle import MANIFEST
+from pygenerel.runtime.items import read_as_note
 
 MODEL = click.option(
     "--model",
@@ -40,7 +41,7 @@ def _say_how_items_were_read(model, items, kind, build):
     for item in model.unresolved(items, kind, build):
         click.echo(f"warning: could not resolve {item!r} (unknown SNP or not a locus)", err=True)
     for item, name in model.abbreviations(items, kind).items():
-        click.echo(f"note: {item!r} read as {name!r}, as GWAS abbreviate it", err=True)
+        click.echo(f"note: {read_as_note(item, name)}", err=True)
 
 
 @click.command()

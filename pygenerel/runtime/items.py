@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pygenerel import snp_ids
-from pygenerel.errors import InputError
+from pygenerel.errors import InputError, shown
 from pygenerel.genome import normalize_chrom
 
 KINDS = ("auto", "snp", "text")
@@ -97,6 +97,11 @@ def concept_id(value: str) -> str | None:
     if prefix == "ENSEMBL":
         code = code.split(".")[0]
     return f"{prefix}:{code.upper()}" if KNOWN_CODE.match(code) else None
+
+
+def read_as_note(item: str, name: str) -> str:
+    """What an abbreviation was read as, in the words the CLI, R and annotate all use."""
+    return f"{shown(item)} read as {shown(name)}, as GWAS abbreviate it"
 
 
 def looks_like_code(text: str) -> bool:

@@ -319,9 +319,10 @@ class Model:
         rsid = np.full(n, "", dtype=object)
         form = np.array(parsed.form, dtype=object)
         abbreviation = form == "abbreviation"
-        form[abbreviation] = np.where(
-            self._read_as_concept(parsed, kind)[abbreviation], "id", "text"
-        )
+        if abbreviation.any():  # the check reads the catalog: only where an item needs it
+            form[abbreviation] = np.where(
+                self._read_as_concept(parsed, kind)[abbreviation], "id", "text"
+            )
         ids = np.flatnonzero(form == "id")
         if len(ids):  # an id stands for its concept: embed its name as the model knows it
             rows = self.catalog.rows([parsed.concept_id[i] for i in ids])
